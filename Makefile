@@ -1,0 +1,75 @@
+# RESECO — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= settings.dev
+
+.DEFAULT_GOAL := help
+.PHONY: help install messages migrate demo run worker test test-fast lint format bench check-deploy clean
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed messages ## Create .venv and install Python and test dependencies
+
+messages: $(VENV)/.installed ## Compile the French message catalogue
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+makemessages: $(VENV)/.installed ## Extract strings into locale/fr/LC_MESSAGES/django.po
+	$(MANAGE) makemessages -l fr --ignore=.venv --ignore=node_modules --ignore=tests -v0
+	# Source strings are French: the catalogue starts from them, then editors refine it.
+	msgen --no-wrap locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
+
+migrate: install ## Apply database migrations
+	$(MANAGE) migrate --noinput -v0
+
+demo: migrate ## Load the demo content (idempotent)
+	$(MANAGE) load_demo
+
+run: demo ## Install, migrate, load the demo site and serve http://127.0.0.1:8000 with the task worker
+	@echo "Site : http://127.0.0.1:$(PORT)/  — administration : http://127.0.0.1:$(PORT)/admin/"
+	@trap 'kill 0' EXIT; \
+	$(MANAGE) db_worker --interval 2 & \
+	( while true; do sleep 300; $(MANAGE) run_periodic_jobs >/dev/null 2>&1 || true; done ) & \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+worker: ## Run the background task worker (e-mails, .ics)
+	$(MANAGE) db_worker
+
+test: install ## Run the whole test suite (PostgreSQL when DATABASE_URL points there, else SQLite)
+	DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install ## Run the tests without the browser
+	DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install ## Check style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install ## Run the benchmarks and print their figures (by hand, not in CI)
+	$(BIN)/python tests/bench/run.py
+
+check-deploy: install ## Check production settings (`check --deploy`)
+	DJANGO_SETTINGS_MODULE=settings.production SECRET_KEY=$${SECRET_KEY:-check-deploy-$$(head -c 32 /dev/urandom | base64)} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-reseco.example} $(MANAGE) check --deploy --fail-level WARNING
+
+clean: ## Remove the virtualenv, node_modules and local data
+	rm -rf $(VENV) node_modules var db.sqlite3

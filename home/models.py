@@ -1,0 +1,142 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BaseStreamBlock
+
+
+class HomePage(Page):
+    """The site's root page: the network's mission, next events, latest guides, groups' news."""
+
+    intro = models.CharField(
+        _("accroche"),
+        max_length=300,
+        blank=True,
+        help_text=_("Une phrase qui dit ce qu'est le réseau, affichée en tête de page."),
+    )
+    mission = RichTextField(
+        _("mission"),
+        blank=True,
+        features=["bold", "italic", "link", "ul"],
+        help_text=_("La mission du réseau, en quelques lignes."),
+    )
+    body = StreamField(
+        BaseStreamBlock(), verbose_name=_("sections"), blank=True, help_text=_("Sections libres de la page d'accueil.")
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("intro"), FieldPanel("mission")], heading=_("Présentation")),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("mission")]
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "home.StandardPage",
+        "events.EventIndexPage",
+        "trainings.TrainingIndexPage",
+        "workinggroups.WorkingGroupIndexPage",
+        "resources.ResourceIndexPage",
+        "search.SearchPage",
+    ]
+
+    class Meta:
+        verbose_name = _("page d'accueil")
+
+    def get_context(self, request, *args, **kwargs):
+        from .queries import homepage_sections
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(homepage_sections(request))
+        return context
+
+
+class StandardPage(Page):
+    """A plain page: about, legal notice, accessibility statement, personal data, members' area."""
+
+    intro = models.CharField(_("chapô"), max_length=400, blank=True, help_text=_("Résumé affiché sous le titre."))
+    body = StreamField(BaseStreamBlock(), verbose_name=_("contenu"), blank=True, help_text=_("Le contenu de la page."))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("page simple")
+        verbose_name_plural = _("pages simples")
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """Contact details, social links and legal pages shown in the footer of every page."""
+
+    contact_email = models.EmailField(_("adresse de contact"), blank=True)
+    contact_phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    postal_address = models.TextField(_("adresse postale"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+    mastodon_url = models.URLField(_("Mastodon"), blank=True)
+    legal_notice_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("mentions légales"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("déclaration d'accessibilité"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    personal_data_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("données personnelles"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("postal_address")],
+            heading=_("Contact"),
+        ),
+        MultiFieldPanel([FieldPanel("linkedin_url"), FieldPanel("mastodon_url")], heading=_("Réseaux sociaux")),
+        MultiFieldPanel(
+            [FieldPanel("legal_notice_page"), FieldPanel("accessibility_page"), FieldPanel("personal_data_page")],
+            heading=_("Pages légales"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("paramètres du site")
+
+
+class SectionIndexPage(Page):
+    """Base of the site's section pages (/agenda/, /formations/, …): a singleton under home with an intro."""
+
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("Texte affiché en tête de la section."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    max_count = 1
+    parent_page_types = ["home.HomePage"]
+
+    class Meta:
+        abstract = True

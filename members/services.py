@@ -1,0 +1,97 @@
+"""Membership: keeps the privacy groups in step with organisations' membership dates."""
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+from .models import EDITORS_GROUP, MEMBERS_GROUP, SUPPLIERS_GROUP, Organisation, User
+
+
+def member_group():
+    return Group.objects.get_or_create(name=MEMBERS_GROUP)[0]
+
+
+def supplier_group():
+    return Group.objects.get_or_create(name=SUPPLIERS_GROUP)[0]
+
+
+def editor_group():
+    return Group.objects.get_or_create(name=EDITORS_GROUP)[0]
+
+
+@transaction.atomic
+def sync_groups(user):
+    """Put ``user`` in "Membres" while their organisation is a member, in "Fournisseurs" while
+    they speak for a supplier; take them out otherwise. Safe to call any number of times."""
+    members, suppliers = member_group(), supplier_group()
+    if user.is_member:
+        user.groups.add(members)
+    else:
+        user.groups.remove(members)
+    if user.is_supplier:
+        user.groups.add(suppliers)
+    else:
+        user.groups.remove(suppliers)
+
+
+@transaction.atomic
+def sync_all_memberships():
+    """Periodic job: membership ends on a date, so the groups must follow the calendar."""
+    members = member_group()
+    current = User.objects.filter(organisation__in=Organisation.objects.current_members())
+    through = User.groups.through
+    stale = through.objects.filter(group=members).exclude(user__in=current)
+    removed = stale.count()
+    stale.delete()
+    missing = current.exclude(groups=members)
+    added = missing.count()
+    through.objects.bulk_create([through(user_id=pk, group=members) for pk in missing.values_list("pk", flat=True)])
+    return added, removed
+
+
+EDITOR_PERMISSIONS = {
+    "wagtailadmin": ["access_admin"],
+    "members": [
+        "add_organisation",
+        "change_organisation",
+        "view_organisation",
+        "add_user",
+        "change_user",
+        "view_user",
+        "add_supplier",
+        "change_supplier",
+        "view_supplier",
+        "add_label",
+        "change_label",
+        "view_label",
+    ],
+    "sectors": ["add_sector", "change_sector", "view_sector"],
+}
+
+
+@transaction.atomic
+def grant_editor_permissions():
+    """Give the « Éditeurs » group what the network's staff need: the admin, every page, documents
+    and images, and the network's records. Idempotent."""
+    group = editor_group()
+    for app_label, codenames in EDITOR_PERMISSIONS.items():
+        group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+    root = Page.get_first_root_node()
+    for codename in ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=root,
+            permission=Permission.objects.get(
+                content_type=ContentType.objects.get(app_label="wagtailcore", model="page"), codename=codename
+            ),
+        )
+    collection = Collection.get_first_root_node()
+    for app_label, codenames in (
+        ("wagtaildocs", ["add_document", "change_document", "choose_document"]),
+        ("wagtailimages", ["add_image", "change_image", "choose_image"]),
+    ):
+        for permission in Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames):
+            GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
+    return group

@@ -1,0 +1,71 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from .forms import LoginForm, NewPasswordForm, ProfileForm, ResetForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "members/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        # A rejected login is a client error, not a 200 that looks like success.
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "members/password_reset.html"
+    form_class = ResetForm
+    email_template_name = "members/email/password_reset.txt"
+    subject_template_name = "members/email/password_reset_subject.txt"
+    success_url = reverse_lazy("members:password_reset_done")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "members/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "members/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("members:password_reset_complete")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "members/password_reset_complete.html"
+
+
+@never_cache
+@login_required
+def account(request):
+    """« Mon compte »: who I am, my organisation; later features add their sections here."""
+    return render(request, "members/account.html", {"person": request.user, "organisation": request.user.organisation})
+
+
+@never_cache
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Vos coordonnées ont été enregistrées."))
+            return redirect("members:account")
+        return render(request, "members/profile.html", {"form": form}, status=400)
+    return render(request, "members/profile.html", {"form": form})

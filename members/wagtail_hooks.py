@@ -1,0 +1,107 @@
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.views.generic import CreateView, EditView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .models import Label, Organisation, Supplier, User
+from .services import sync_groups
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("Organisations membres")
+    url_prefix = "reseau/organisations"
+    form_fields = ["name", "kind", "siren", "region", "city", "member_since", "member_until", "active"]
+    list_display = ["name", "kind", "region", "member_since", "member_until", "active"]
+    list_filter = ["kind", "region", "active"]
+    list_export = ["name", "kind", "siren", "region", "city", "member_since", "member_until", "active"]
+    export_filename = "organisations-membres"
+    search_fields = ["name", "siren", "city"]
+    search_backend_name = None
+    inspect_view_enabled = True
+
+
+class SyncGroupsMixin:
+    """Saving a person from the admin keeps their privacy groups in step with their links."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        sync_groups(instance)
+        return instance
+
+
+class PersonCreateView(SyncGroupsMixin, CreateView):
+    pass
+
+
+class PersonEditView(SyncGroupsMixin, EditView):
+    pass
+
+
+class PersonViewSet(ModelViewSet):
+    """People as the network knows them; passwords and permissions stay in Wagtail's Users."""
+
+    model = User
+    icon = "user"
+    menu_label = _("Personnes")
+    url_prefix = "reseau/personnes"
+    form_fields = ["first_name", "last_name", "email", "organisation", "supplier", "job_title", "phone", "is_active"]
+    list_display = ["__str__", "email", "organisation", "supplier", "job_title"]
+    list_filter = ["organisation__region", "organisation__kind", "is_active", "is_staff"]
+    list_export = ["last_name", "first_name", "email", "organisation", "supplier", "job_title", "phone", "is_active"]
+    export_filename = "personnes"
+    search_fields = ["first_name", "last_name", "email", "organisation__name", "supplier__name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    add_view_class = PersonCreateView
+    edit_view_class = PersonEditView
+
+    def get_queryset(self, request):
+        return User.objects.select_related("organisation", "supplier")
+
+
+class SupplierViewSet(ModelViewSet):
+    model = Supplier
+    icon = "doc-full-inverse"
+    menu_label = _("Fournisseurs")
+    url_prefix = "reseau/fournisseurs"
+    form_fields = ["name", "siret", "size", "sectors", "labels", "website", "city"]
+    list_display = ["name", "siret", "size", "city"]
+    list_filter = ["size", "sectors", "labels"]
+    list_export = ["name", "siret", "size", "city", "website"]
+    export_filename = "fournisseurs"
+    search_fields = ["name", "siret", "city"]
+    search_backend_name = None
+    inspect_view_enabled = True
+
+
+class LabelViewSet(ModelViewSet):
+    model = Label
+    icon = "tag"
+    menu_label = _("Labels")
+    url_prefix = "reseau/labels"
+    form_fields = ["name"]
+    list_display = ["name"]
+    search_fields = ["name"]
+    search_backend_name = None
+
+
+class NetworkViewSetGroup(ViewSetGroup):
+    menu_label = _("Réseau")
+    menu_icon = "group"
+    menu_order = 200
+    items = (OrganisationViewSet, PersonViewSet, SupplierViewSet, LabelViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_network_viewsets():
+    return NetworkViewSetGroup()
+
+
+@hooks.register("after_edit_user")
+@hooks.register("after_create_user")
+def keep_groups_in_step(request, user):
+    sync_groups(user)

@@ -1,0 +1,57 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from wagtail.models import Page, Site
+
+import pytest
+
+from tests.factories import HomePageFactory
+
+
+def pytest_configure(config):
+    # Playwright's sync API runs an event loop; Django must still allow ORM calls in tests.
+    import os
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def fail_on_task_error():
+    """The immediate task backend swallows exceptions: turn a failed task into a failed test."""
+    from django_tasks.signals import task_finished
+
+    failures = []
+
+    def on_finished(sender, task_result, **kwargs):
+        if task_result.status.name == "FAILED":
+            failures.append(task_result)
+
+    task_finished.connect(on_finished)
+    yield
+    task_finished.disconnect(on_finished)
+    if failures:
+        errors = "; ".join(f"{r.task.module_path}: {r.errors}" for r in failures)
+        pytest.fail(f"Background task failed: {errors}")
+
+
+@pytest.fixture
+def home_page(db):
+    """A bare site: our HomePage as the default site's root (Wagtail's placeholder removed)."""
+    root = Page.get_first_root_node()
+    home = HomePageFactory(parent=root, slug="accueil")
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "testserver", "port": 80, "root_page": home}
+    )
+    Page.objects.filter(depth=2, content_type__model="page").delete()
+    return home
+
+
+@pytest.fixture
+def demo_site(db):
+    """The full demo site, as `make run` shows it."""
+    call_command("load_demo", stdout=StringIO())
+    site = Site.objects.get(is_default_site=True)
+    site.hostname = "testserver"
+    site.save()
+    return site

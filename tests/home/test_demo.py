@@ -1,0 +1,64 @@
+from io import StringIO
+
+from django.apps import apps
+from django.core.management import call_command
+
+from wagtail.models import Page, PageViewRestriction
+
+import pytest
+
+from members.models import Organisation, User
+
+PROJECT_APPS = {
+    "wagtailcore",
+    "members",
+    "home",
+    "workinggroups",
+    "sectors",
+    "events",
+    "registrations",
+    "trainings",
+    "resources",
+    "search",
+}
+HISTORY_MODELS = {"revision", "pagelogentry", "modellogentry"}
+
+
+def _row_counts():
+    counts = {}
+    for model in apps.get_models():
+        if model._meta.app_label in PROJECT_APPS and model._meta.model_name not in HISTORY_MODELS:
+            counts[model._meta.label] = model.objects.count()
+    return counts
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent(demo_site):
+    first = _row_counts()
+    call_command("load_demo", stdout=StringIO())
+    assert _row_counts() == first
+
+
+@pytest.mark.django_db
+def test_demo_content_is_realistic(demo_site):
+    from workinggroups.models import WorkingGroupPage
+
+    assert Organisation.objects.current_members().count() >= 30
+    assert set(Organisation.objects.values_list("region", flat=True)) >= {"pdl", "bre", "cvl"}
+    construction = WorkingGroupPage.objects.get(slug="construction")
+    assert construction.periods_display == "2011–2013, depuis 2021"
+    assert WorkingGroupPage.objects.count() == 18
+    for email in ("admin@reseco.fr", "editeur@reseco.fr", "membre@nantes.fr", "fournisseur@textiles-ouest.fr"):
+        assert User.objects.get(email=email).check_password("reseco-demo-2026")
+    members_area = Page.objects.get(slug="espace-membres")
+    assert PageViewRestriction.objects.filter(page=members_area, groups__name="Membres").exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_shows_progress(home_page):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "groupes de travail" in out.getvalue()
+    assert "Site de démonstration prêt." in out.getvalue()
