@@ -4,5 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class MembersConfig(AppConfig):
     name = "members"
-    label = "members"
     verbose_name = _("Membres et organisations")
+    periodic_commands = ["sync_memberships"]

@@ -6,6 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from .account import account_sections
 from .forms import LoginForm, NewPasswordForm, ProfileForm, ResetForm
 
 
@@ -54,8 +55,12 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @never_cache
 @login_required
 def account(request):
-    """« Mon compte »: who I am, my organisation; later features add their sections here."""
-    return render(request, "members/account.html", {"person": request.user, "organisation": request.user.organisation})
+    """« Mon compte »: who I am, my organisation, then the sections other apps register."""
+    return render(
+        request,
+        "members/account.html",
+        {"person": request.user, "organisation": request.user.organisation, "sections": account_sections(request)},
+    )
 
 
 @never_cache

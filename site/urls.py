@@ -16,9 +16,12 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["recurrence"]), name="javascript-catalog"),
     path("documents/", include(wagtaildocs_urls)),
     path("compte/", include("members.urls")),
-    path("agenda/flux/", include("events.urls")),
+    path("calendrier/", include("events.urls")),
     path("inscriptions/", include("registrations.urls")),
-    path("ressources-api/", include("resources.urls")),
+    path("bibliotheque/", include("resources.urls")),
+    path("payments/", include("payments.urls")),
+    path("assistance/", include("helpdesk.urls")),
+    path("presence/", include("attendance.urls")),
     path("sitemap.xml", sitemap),
 ]
 

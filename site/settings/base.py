@@ -37,7 +37,11 @@ INSTALLED_APPS = [
     "events",
     "registrations",
     "trainings",
+    "payments",
     "resources",
+    "helpdesk",
+    "attendance",
+    "reports",
     "search",
     # Wagtail
     "wagtail.contrib.forms",
@@ -207,11 +211,4 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "wagtail": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "home.views.csrf_failure"
-
-# Periodic jobs, run in this order by `manage.py run_periodic_jobs` (cron in production,
-# the loop of `make run` locally). Each is safe to run twice.
-PERIODIC_COMMANDS = [
-    "publish_scheduled",
-    "sync_memberships",
-]
 FORMS_URLFIELD_ASSUME_HTTPS = True

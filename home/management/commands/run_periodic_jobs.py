@@ -1,6 +1,17 @@
-from django.conf import settings
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+# Wagtail's scheduled publishing never fires unless this runs periodically.
+CORE_COMMANDS = ["publish_scheduled"]
+
+
+def periodic_commands():
+    """Core commands, then each app's ``periodic_commands`` (on its AppConfig), in INSTALLED_APPS order."""
+    names = list(CORE_COMMANDS)
+    for config in apps.get_app_configs():
+        names.extend(getattr(config, "periodic_commands", []))
+    return names
 
 
 class Command(BaseCommand):
@@ -8,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         failures = []
-        for name in settings.PERIODIC_COMMANDS:
+        for name in periodic_commands():
             self.stdout.write(f"→ {name}")
             try:
                 call_command(name, stdout=self.stdout, stderr=self.stderr)

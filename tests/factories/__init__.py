@@ -1,4 +1,5 @@
-"""Factories for every app's models (factory_boy and wagtail-factories)."""
+"""Factories for every app's models. Each app adds its own module here (tests/factories/events.py, …)
+and imports the shared ones from this package."""
 
 import datetime
 
