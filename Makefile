@@ -66,7 +66,7 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff format .
 
 bench: install ## Run the benchmarks and print their figures (by hand, not in CI)
-	$(BIN)/python tests/bench/run.py
+	$(BIN)/python tests/bench/run.py $(BENCH)
 
 check-deploy: install ## Check production settings (`check --deploy`)
 	DJANGO_SETTINGS_MODULE=settings.production SECRET_KEY=$${SECRET_KEY:-check-deploy-$$(head -c 32 /dev/urandom | base64)} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-reseco.example} $(MANAGE) check --deploy --fail-level WARNING

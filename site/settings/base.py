@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "resources",
     "helpdesk",
     "attendance",
+    "timesheets",
     "reports",
     "search",
     # Wagtail
