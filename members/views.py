@@ -74,3 +74,8 @@ def profile(request):
             return redirect("members:account")
         return render(request, "members/profile.html", {"form": form}, status=400)
     return render(request, "members/profile.html", {"form": form})
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes: too many failed logins. 429 with a French explanation, on site and admin."""
+    return render(request, "members/locked_out.html", status=429)
