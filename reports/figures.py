@@ -1,0 +1,499 @@
+"""The activity report's figures for a period: ONE function, ``compute(period)``, used by the
+admin page, the CSV/XLSX/PDF exports and ``manage.py activity_report``.
+
+Every figure is an SQL aggregate (Count, Sum, conditional aggregation, subqueries): the number
+of queries is fixed, whatever the number of rows. Definitions: DESIGN.md, « Report definitions ».
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members.models import OrganisationKind, Region
+from registrations.models import RegistrationStatus
+from timesheets.models import Activity
+
+from . import queries
+
+KIND_LABELS = {
+    "thematic": gettext_lazy("Rencontres thématiques"),
+    "webinar": gettext_lazy("Webinaires"),
+    "awareness_day": gettext_lazy("Journées de sensibilisation"),
+    "feedback_day": gettext_lazy("Journées de retours d'expérience"),
+    "working_group_meeting": gettext_lazy("Réunions de groupes de travail"),
+    "market_engagement": gettext_lazy("Rencontres fournisseurs (sourcing)"),
+    "training": gettext_lazy("Sessions de formation"),
+}
+NO_ORGANISATION = "none"
+
+
+def kind_label(kind):
+    return str(KIND_LABELS.get(kind, kind or "—"))
+
+
+def hours(duration):
+    """A timedelta (or None) as Decimal hours, two decimals."""
+    if not duration:
+        return Decimal("0.00")
+    return (Decimal(duration.total_seconds()) / 3600).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def percent(part, whole):
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass
+class Figure:
+    key: str
+    section: str
+    label: str
+    value: object
+    unit: str = ""
+    drill: tuple | None = None  # (drill-down name, params)
+    available: bool = True
+    previous: object = None
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    unit: str = ""
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    values: dict
+    drill: dict = field(default_factory=dict)  # column key -> (drill-down name, params)
+    previous: dict = field(default_factory=dict)
+
+
+@dataclass
+class Breakdown:
+    key: str
+    section: str
+    title: str
+    columns: list
+    rows: list
+    chart_column: str = ""
+    available: bool = True
+
+
+@dataclass
+class Report:
+    period: object
+    figures: dict
+    breakdowns: dict
+    previous: "Report | None" = None
+    sections: dict = field(default_factory=dict)
+
+    def figure_list(self, section=None):
+        return [f for f in self.figures.values() if section is None or f.section == section]
+
+    def breakdown_list(self, section=None):
+        return [b for b in self.breakdowns.values() if section is None or b.section == section]
+
+
+SECTIONS = {
+    "activity": gettext_lazy("Réunions, événements et formations"),
+    "participation": gettext_lazy("Participation"),
+    "suppliers": gettext_lazy("Rencontres avec les fournisseurs"),
+    "library": gettext_lazy("Ressources et assistance"),
+    "time": gettext_lazy("Temps de l'équipe"),
+}
+
+
+class _Builder:
+    def __init__(self, period, now):
+        self.period = period
+        self.now = now
+        self.figures = {}
+        self.breakdowns = {}
+
+    def figure(self, key, section, label, value, *, unit="", drill=None, available=True):
+        self.figures[key] = Figure(key, section, str(label), value, unit, drill, available)
+
+    def breakdown(self, key, section, title, columns, rows, *, chart_column="", available=True):
+        self.breakdowns[key] = Breakdown(key, section, str(title), columns, rows, chart_column, available)
+
+    # Sections ---------------------------------------------------------------------------------
+
+    def activity(self):
+        held = queries.held_occurrences(self.period)
+        by_kind = list(held.values("kind").annotate(count=Count("pk")).order_by("-count", "kind"))
+        total = sum(row["count"] for row in by_kind)  # a handful of kinds, not rows
+        self.figure("held_total", "activity", _("Réunions et événements tenus"), total, drill=("occurrences", {}))
+        self.breakdown(
+            "held_by_kind",
+            "activity",
+            _("Réunions et événements tenus, par type"),
+            [Column("count", _("Tenus"))],
+            [
+                Row(
+                    r["kind"],
+                    kind_label(r["kind"]),
+                    {"count": r["count"]},
+                    {"count": ("occurrences", {"kind": r["kind"]})},
+                )
+                for r in by_kind
+            ],
+            chart_column="count",
+        )
+        runs = next((r["count"] for r in by_kind if r["kind"] == queries.TRAINING_KIND), 0)
+        self.figure(
+            "training_runs",
+            "activity",
+            _("Sessions de formation tenues"),
+            runs,
+            drill=("occurrences", {"kind": queries.TRAINING_KIND}),
+        )
+        delivered = queries.training_attendance(self.period).aggregate(total=Sum(queries.PART_DURATION))["total"]
+        self.figure(
+            "training_person_hours",
+            "activity",
+            _("Heures-stagiaires de formation dispensées"),
+            hours(delivered),
+            unit="h",
+            drill=("training_attendance", {}),
+        )
+        self.working_groups()
+
+    def working_groups(self):
+        meetings = queries.working_group_meetings(self.period)
+        wired = queries.event_page_model() is not None
+        groups = queries.active_working_groups(self.period)
+        if wired:
+            per_group = dict(
+                meetings.values_list("page__eventpage__working_group").annotate(count=Count("pk")).order_by()
+            )
+        else:
+            per_group = {}
+        group_rows = list(groups.order_by("title").values_list("pk", "title"))
+        self.figure(
+            "working_groups_active",
+            "activity",
+            _("Groupes de travail actifs"),
+            len(group_rows),
+            drill=("working_groups", {}),
+        )
+        self.figure(
+            "working_group_meetings",
+            "activity",
+            _("Réunions de groupes de travail"),
+            meetings.count(),
+            drill=("occurrences", {"working_groups": "1"}),
+        )
+        self.breakdown(
+            "working_group_meetings",
+            "activity",
+            _("Réunions par groupe de travail actif"),
+            [Column("meetings", _("Réunions tenues"))],
+            [
+                Row(
+                    str(pk),
+                    title,
+                    {"meetings": per_group.get(pk, 0)},
+                    {"meetings": ("occurrences", {"working_group": pk})},
+                )
+                for pk, title in group_rows
+            ],
+            chart_column="meetings",
+            available=wired,
+        )
+
+    def participation(self):
+        registrations = queries.confirmed_registrations(self.period)
+        members = queries.member_organisations(self.period)
+        no_show = queries.no_show_q(self.now)
+        aggregates = {
+            "confirmed": Count("pk"),
+            "present": Count("pk", filter=Q(attended=True)),
+            "no_shows": Count("pk", filter=no_show),
+            "participants": Count(Lower("email"), distinct=True, filter=Q(attended=True)),
+            "organisations": Count(
+                "organisation", distinct=True, filter=Q(attended=True, organisation__in=members.values("pk"))
+            ),
+        }
+        totals = registrations.aggregate(**aggregates)
+        member_count = members.count()
+        self.figure(
+            "registrations",
+            "participation",
+            _("Inscriptions confirmées"),
+            totals["confirmed"],
+            drill=("registrations", {}),
+        )
+        self.figure(
+            "present",
+            "participation",
+            _("Inscrits présents au moins une fois"),
+            totals["present"],
+            drill=("registrations", {"which": "present"}),
+        )
+        self.figure(
+            "attendance_rate",
+            "participation",
+            _("Taux de présence"),
+            percent(totals["present"], totals["confirmed"]),
+            unit="%",
+            drill=("registrations", {"which": "present"}),
+        )
+        self.figure(
+            "no_shows",
+            "participation",
+            _("Absents non excusés ou non venus"),
+            totals["no_shows"],
+            drill=("registrations", {"which": "no_show"}),
+        )
+        self.figure(
+            "unique_participants",
+            "participation",
+            _("Participants distincts"),
+            totals["participants"],
+            drill=("registrations", {"which": "present"}),
+        )
+        self.figure(
+            "member_organisations_reached",
+            "participation",
+            _("Organisations membres touchées"),
+            totals["organisations"],
+            drill=("organisations", {"reached": "1"}),
+        )
+        self.figure(
+            "member_organisations",
+            "participation",
+            _("Organisations membres sur la période"),
+            member_count,
+            drill=("organisations", {}),
+        )
+        self.figure(
+            "member_share",
+            "participation",
+            _("Part des organisations membres touchées"),
+            percent(totals["organisations"], member_count),
+            unit="%",
+            drill=("organisations", {"reached": "1"}),
+        )
+        for key, lookup, choices, title, param in (
+            ("by_region", "organisation__region", Region, _("Participation par région"), "region"),
+            ("by_body", "organisation__kind", OrganisationKind, _("Participation par type de collectivité"), "kind"),
+        ):
+            grouped = {
+                row["group"]: row
+                for row in registrations.values(group=Coalesce(lookup, Value(NO_ORGANISATION)))
+                .annotate(**aggregates)
+                .order_by()
+            }
+            member_by = dict(members.values_list(lookup.split("__")[1]).annotate(count=Count("pk")).order_by())
+            rows = []
+            for value, label in [*choices.choices, (NO_ORGANISATION, _("Sans organisation membre"))]:
+                row = grouped.get(value, {})
+                members_here = member_by.get(value, 0)
+                if not row and not members_here:
+                    continue
+                params = {param: value}
+                rows.append(
+                    Row(
+                        value,
+                        str(label),
+                        {
+                            "registrations": row.get("confirmed", 0),
+                            "participants": row.get("participants", 0),
+                            "organisations": row.get("organisations", 0),
+                            "members": members_here,
+                            "share": percent(row.get("organisations", 0), members_here),
+                        },
+                        {
+                            "registrations": ("registrations", params),
+                            "participants": ("registrations", {**params, "which": "present"}),
+                            "organisations": ("organisations", {**params, "reached": "1"}),
+                            "members": ("organisations", params),
+                        },
+                    )
+                )
+            self.breakdown(
+                key,
+                "participation",
+                title,
+                [
+                    Column("registrations", _("Inscriptions confirmées")),
+                    Column("participants", _("Participants distincts")),
+                    Column("organisations", _("Membres touchés")),
+                    Column("members", _("Membres")),
+                    Column("share", _("Part touchée"), "%"),
+                ],
+                rows,
+                chart_column="participants",
+            )
+
+    def suppliers(self):
+        meetings = queries.held_occurrences(self.period).filter(kind=queries.MARKET_ENGAGEMENT_KIND).count()
+        applications = queries.supplier_applications(self.period).aggregate(
+            applied=Count("supplier", distinct=True),
+            selected=Count("supplier", distinct=True, filter=Q(status=RegistrationStatus.SELECTED)),
+        )
+        self.figure(
+            "market_meetings",
+            "suppliers",
+            _("Rencontres fournisseurs tenues"),
+            meetings,
+            drill=("occurrences", {"kind": queries.MARKET_ENGAGEMENT_KIND}),
+        )
+        self.figure(
+            "suppliers_applied",
+            "suppliers",
+            _("Fournisseurs candidats"),
+            applications["applied"],
+            drill=("applications", {}),
+        )
+        self.figure(
+            "suppliers_met",
+            "suppliers",
+            _("Fournisseurs retenus et rencontrés"),
+            applications["selected"],
+            drill=("applications", {"which": "selected"}),
+        )
+
+    def library(self):
+        models = queries.resource_models()
+        by_type = {}
+        labels = {}
+        for model in models:  # one query per resource page model (a fixed, small number)
+            type_field = model._meta.get_field("resource_type")
+            labels.update({k: str(v) for k, v in (type_field.choices or [])})
+            for row in (
+                queries.published_resources(model, self.period)
+                .values("resource_type")
+                .annotate(count=Count("pk"))
+                .order_by()
+            ):
+                by_type[row["resource_type"]] = by_type.get(row["resource_type"], 0) + row["count"]
+        self.figure(
+            "resources_published",
+            "library",
+            _("Ressources publiées"),
+            sum(by_type.values()),
+            drill=("resources", {}),
+            available=bool(models),
+        )
+        self.breakdown(
+            "resources_by_type",
+            "library",
+            _("Ressources publiées, par type"),
+            [Column("count", _("Publiées"))],
+            [
+                Row(k, labels.get(k, k), {"count": n}, {"count": ("resources", {"type": k})})
+                for k, n in sorted(by_type.items(), key=lambda item: (-item[1], item[0]))
+            ],
+            chart_column="count",
+            available=bool(models),
+        )
+        answered = queries.answered_questions(self.period)
+        self.figure(
+            "questions_answered",
+            "library",
+            _("Questions de l'assistance traitées"),
+            answered.count() if answered is not None else None,
+            drill=("questions", {}),
+            available=answered is not None,
+        )
+
+    def staff_time(self):
+        rows = list(queries.time_entries(self.period).hours_by_activity())
+        total = sum((r["hours"] for r in rows), Decimal("0"))
+        self.figure("staff_hours", "time", _("Temps de l'équipe"), total, unit="h", drill=("time", {}))
+        labels = dict(Activity.choices)
+        self.breakdown(
+            "time_by_activity",
+            "time",
+            _("Temps de l'équipe par activité"),
+            [Column("hours", _("Heures"), "h"), Column("percent", _("Part"), "%")],
+            [
+                Row(
+                    r["activity"],
+                    str(labels.get(r["activity"], r["activity"])),
+                    {"hours": r["hours"], "percent": percent(r["hours"], total)},
+                    {"hours": ("time", {"activity": r["activity"]})},
+                )
+                for r in rows
+            ],
+            chart_column="hours",
+        )
+
+
+def _compute_one(period, now):
+    builder = _Builder(period, now)
+    builder.activity()
+    builder.participation()
+    builder.suppliers()
+    builder.library()
+    builder.staff_time()
+    return Report(period=period, figures=builder.figures, breakdowns=builder.breakdowns, sections=dict(SECTIONS))
+
+
+def compute(period, *, compare=True, now=None):
+    """Every figure of the activity report for ``period`` (a reports.periods.Period), with the
+    previous period of the same length when ``compare``."""
+    now = now or timezone.now()
+    report = _compute_one(period, now)
+    if compare:
+        previous = _compute_one(period.previous(), now)
+        report.previous = previous
+        for key, figure in report.figures.items():
+            figure.previous = previous.figures[key].value
+        for key, breakdown in report.breakdowns.items():
+            before = {row.key: row.values for row in previous.breakdowns[key].rows}
+            for row in breakdown.rows:
+                row.previous = before.get(row.key, {})
+    return report
+
+
+def as_dict(report):
+    """A JSON-ready dict of the report (numbers as strings where they are Decimals)."""
+
+    def plain(value):
+        return str(value) if isinstance(value, Decimal) else value
+
+    data = {
+        "period": report.period.as_params(),
+        "previous_period": report.previous.period.as_params() if report.previous else None,
+        "figures": {
+            f.key: {
+                "section": f.section,
+                "label": f.label,
+                "value": plain(f.value),
+                "previous": plain(f.previous),
+                "unit": f.unit,
+                "available": f.available,
+            }
+            for f in report.figures.values()
+        },
+        "breakdowns": {
+            b.key: {
+                "section": b.section,
+                "title": b.title,
+                "available": b.available,
+                "columns": {c.key: c.label for c in b.columns},
+                "rows": [
+                    {
+                        "key": r.key,
+                        "label": r.label,
+                        "values": {k: plain(v) for k, v in r.values.items()},
+                        "previous": {k: plain(v) for k, v in r.previous.items()},
+                    }
+                    for r in b.rows
+                ],
+            }
+            for b in report.breakdowns.values()
+        },
+    }
+    return data
