@@ -6,3 +6,7 @@ class RegistrationsConfig(AppConfig):
     name = "registrations"
     label = "registrations"
     verbose_name = _("Inscriptions")
+    periodic_commands = ["release_expired_holds", "send_reminders"]
+
+    def ready(self):
+        from . import receivers  # noqa: F401

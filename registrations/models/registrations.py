@@ -118,6 +118,9 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
     waitlisted_at = models.DateTimeField(_("mise en liste d'attente le"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(
+        _("rappel envoyé le"), null=True, blank=True, help_text=_("Le rappel n'est envoyé qu'une fois.")
+    )
     hold_expires_at = models.DateTimeField(
         _("fin de réservation"),
         null=True,

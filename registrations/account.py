@@ -1,0 +1,41 @@
+"""« Mes inscriptions » in « Mon compte »: upcoming and past registrations, with status and
+waiting-list position (a fixed number of queries)."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Registration, RegistrationStatus
+from .services import waitlist_positions
+
+
+def personal_feed_url(request):
+    """The « Mon agenda personnel » section of the events app, when it exists."""
+    try:
+        reverse("events:personal_feed", kwargs={"token": "x"})
+    except NoReverseMatch:
+        return ""
+    return reverse("members:account") + "#agenda"
+
+
+def account_context(request):
+    now = timezone.now()
+    registrations = list(
+        Registration.objects.filter(user=request.user)
+        .select_related("occurrence__page")
+        .order_by("occurrence__start", "pk")
+    )
+    positions = waitlist_positions(registrations)
+    for registration in registrations:
+        registration.position = positions.get(registration.pk)
+        registration.can_cancel = (
+            registration.is_active
+            and registration.occurrence.end >= now
+            and (registration.status != RegistrationStatus.SELECTED)
+        )
+    upcoming = [r for r in registrations if r.occurrence.end >= now]
+    past = [r for r in reversed(registrations) if r.occurrence.end < now]
+    return {
+        "groups": [(_("À venir"), upcoming), (_("Passées"), past)],
+        "personal_feed_url": personal_feed_url(request),
+    }

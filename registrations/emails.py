@@ -1,0 +1,175 @@
+"""E-mails about a registration: built here (French, text + HTML, with the .ics), passed to the
+``registration_email`` hooks (attendance adds the QR code, payments the receipts), then sent.
+
+Sent only from the background task ``registrations.tasks.send_registration_email``."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+
+from wagtail import hooks
+
+from .ical import registration_calendar
+from .models import RegistrationStatus
+
+CANCEL_SALT = "registrations.cancel"
+GUEST_SALT = "registrations.guest"
+
+# kind: (subject, paragraphs, .ics method or None, show the cancel link)
+KINDS = {
+    "confirmed": (
+        "Inscription confirmée",
+        ["Votre inscription est confirmée. L'événement est joint à ce message pour votre agenda."],
+        "REQUEST",
+        True,
+    ),
+    "waitlisted": (
+        "Vous êtes sur la liste d'attente",
+        [
+            "La date est complète : vous êtes sur la liste d'attente, en position {position}.",
+            "Si une place se libère, vous serez inscrit·e automatiquement et prévenu·e par e-mail.",
+        ],
+        "PUBLISH",
+        True,
+    ),
+    "promoted": (
+        "Une place s'est libérée : inscription confirmée",
+        ["Une place s'est libérée : votre inscription est maintenant confirmée. L'événement est joint à ce message."],
+        "REQUEST",
+        True,
+    ),
+    "cancelled": (
+        "Inscription annulée",
+        [
+            "Votre inscription est annulée. Si vous changez d'avis, vous pouvez vous réinscrire tant qu'il reste des places."
+        ],
+        "CANCEL",
+        False,
+    ),
+    "guest_confirmation": (
+        "Confirmez votre inscription",
+        [
+            "Pour confirmer votre inscription, suivez le lien ci-dessous. Tant que vous ne l'avez pas suivi, "
+            "aucune place ne vous est réservée.",
+            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
+        ],
+        None,
+        False,
+    ),
+    "applied": (
+        "Candidature reçue",
+        [
+            "Nous avons bien reçu la candidature de {organisation}. Le groupe de travail étudie les candidatures "
+            "et vous informera de sa décision par e-mail."
+        ],
+        None,
+        False,
+    ),
+    "selected": (
+        "Candidature retenue",
+        [
+            "Bonne nouvelle : la candidature de {organisation} est retenue. Voici les informations pratiques ; "
+            "l'événement est joint à ce message."
+        ],
+        "REQUEST",
+        False,
+    ),
+    "declined": (
+        "Candidature non retenue",
+        ["Nous vous remercions de votre candidature. Elle n'a pas été retenue pour cette rencontre."],
+        None,
+        False,
+    ),
+    "reminder": (
+        "Rappel",
+        ["Nous vous rappelons votre inscription. L'événement est joint à ce message."],
+        "REQUEST",
+        True,
+    ),
+    "occurrence_cancelled": (
+        "Date annulée",
+        ["Cette date est annulée ; votre inscription l'est donc aussi. Nous vous prions de nous en excuser."],
+        "CANCEL",
+        False,
+    ),
+    "occurrence_moved": (
+        "Changement d'horaire",
+        ["L'horaire a changé. La nouvelle date est jointe à ce message ; votre inscription est maintenue."],
+        "REQUEST",
+        True,
+    ),
+}
+
+
+def absolute(path):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def cancel_token(registration):
+    return signing.dumps({"r": registration.pk, "t": registration.token}, salt=CANCEL_SALT)
+
+
+def guest_token(registration):
+    return signing.dumps({"r": registration.pk, "t": registration.token}, salt=GUEST_SALT)
+
+
+def french_datetime(value):
+    return dateformat.format(timezone.localtime(value), r"l j F Y, G \h i")
+
+
+def build_message(registration, kind):
+    from .services import waitlist_position
+
+    subject, paragraphs, method, cancel_link = KINDS[kind]
+    occurrence = registration.occurrence
+    show_details = kind not in ("declined", "applied")
+    values = {
+        "position": waitlist_position(registration) or "—",
+        "organisation": registration.organisation_name or registration.full_name,
+    }
+    context = {
+        "registration": registration,
+        "occurrence": occurrence,
+        "title": occurrence.page.title,
+        "when": french_datetime(occurrence.start),
+        "until": french_datetime(occurrence.end),
+        "paragraphs": [_(p).format(**values) for p in paragraphs],
+        "decision_message": registration.decision_message if kind in ("selected", "declined") else "",
+        "show_details": show_details,
+        # The online link goes only to people who hold a seat.
+        "online_url": occurrence.online_url
+        if registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.SELECTED)
+        else "",
+        "page_url": absolute(occurrence.page.url or "") if occurrence.page.url else "",
+        "cancel_url": absolute(reverse("registrations:cancel", kwargs={"token": cancel_token(registration)}))
+        if cancel_link and registration.is_active
+        else "",
+        "confirm_url": absolute(reverse("registrations:confirm_guest", kwargs={"token": guest_token(registration)}))
+        if kind == "guest_confirmation"
+        else "",
+    }
+    message = EmailMultiAlternatives(
+        subject=f"{_(subject)} : {occurrence.page.title}",
+        body=render_to_string("registrations/email/message.txt", context),
+        to=[registration.email],
+    )
+    message.attach_alternative(render_to_string("registrations/email/message.html", context), "text/html")
+    if method:
+        message.attach(
+            "evenement.ics", registration_calendar(registration, method=method), f"text/calendar; method={method}"
+        )
+    return message
+
+
+def send(registration, kind):
+    """Build, pass through the ``registration_email`` hooks, send."""
+    with translation.override(settings.LANGUAGE_CODE):
+        message = build_message(registration, kind)
+        for fn in hooks.get_hooks("registration_email"):
+            fn(registration, message, kind)
+        message.send()
+    return message

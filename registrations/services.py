@@ -1,0 +1,465 @@
+"""The registration engine's rules, in one place.
+
+Every function that changes a registration locks its occurrence row first (``select_for_update``
+with a short lock timeout on PostgreSQL), so counts taken under the lock are exact and concurrent
+requests never overbook. Each status change writes a ``RegistrationChange``, sends the signals of
+``registrations.signals`` and enqueues its e-mail once the transaction commits.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.audience import Audience, may_take_part
+from members.models import Supplier
+from members.validators import normalise_identifier, validate_siret
+
+from . import conf, signals
+from .errors import RegistrationError
+from .models import Occurrence, Registration, RegistrationChange, RegistrationSource, RegistrationStatus
+from .models.registrations import SEAT_STATUSES
+
+S = RegistrationStatus
+# Sources where the network's staff acts: audience and registration window do not apply.
+STAFF_SOURCES = {RegistrationSource.EDITOR, RegistrationSource.WALK_IN}
+# A test can turn the lock off to show that the concurrency test detects overbooking.
+LOCKING = True
+
+
+# ---------------------------------------------------------------------------- locking
+
+
+def lock_occurrence(occurrence_id):
+    """The occurrence row, locked until the end of the transaction (PostgreSQL), or RegistrationError "busy"."""
+    if not LOCKING:
+        return Occurrence.objects.select_related("page").get(pk=occurrence_id)
+    try:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{conf.lock_timeout_ms()}ms"])
+        return Occurrence.objects.select_for_update(of=("self",)).select_related("page").get(pk=occurrence_id)
+    except OperationalError as error:
+        raise RegistrationError(
+            _("Beaucoup de personnes s'inscrivent en ce moment : réessayez dans quelques secondes."), "busy"
+        ) from error
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def seats_left(occurrence):
+    """Seats still free (None when unlimited); pending payments hold their seat."""
+    if occurrence.capacity is None:
+        return None
+    taken = Registration.objects.filter(occurrence=occurrence).holding_seats().count()
+    return max(occurrence.capacity - taken, 0)
+
+
+def waitlist_positions(registrations):
+    """{registration pk: position (1..n)} for the waitlisted ones among ``registrations`` (one query)."""
+    occurrence_ids = {r.occurrence_id for r in registrations if r.status == S.WAITLISTED}
+    if not occurrence_ids:
+        return {}
+    rows = (
+        Registration.objects.filter(occurrence_id__in=occurrence_ids, status=S.WAITLISTED)
+        .annotate(
+            position=Window(RowNumber(), partition_by=[F("occurrence_id")], order_by=[F("waitlisted_at"), F("pk")])
+        )
+        .values_list("pk", "position")
+    )
+    return dict(rows)
+
+
+def waitlist_position(registration):
+    return waitlist_positions([registration]).get(registration.pk)
+
+
+def registration_questions(occurrence):
+    """The question keys the owning page asks ("dietary", "accessibility", "role", "free_text")."""
+    return list(getattr(occurrence.page.specific, "registration_questions", None) or [])
+
+
+# ---------------------------------------------------------------------------- registering
+
+
+def register(
+    occurrence,
+    *,
+    user=None,
+    guest=None,
+    answers=None,
+    source=RegistrationSource.SELF,
+    actor=None,
+    hold_seat_until=None,
+):
+    """Register ``user`` (an account) or ``guest`` (a dict: first_name, last_name, email,
+    organisation_name) for ``occurrence``.
+
+    Returns the registration: CONFIRMED, WAITLISTED, PENDING_CONFIRMATION (a guest, until the
+    e-mail link is followed) or PENDING_PAYMENT (a seat held until ``hold_seat_until``)."""
+    if (user is None) == (guest is None):
+        raise ValueError("register() needs exactly one of user= or guest=")
+    person = _person(user, guest)
+    if guest is not None and source == RegistrationSource.SELF:
+        source = RegistrationSource.GUEST
+    now = timezone.now()
+    with transaction.atomic():
+        occurrence = lock_occurrence(occurrence.pk)
+        _check_open(occurrence, user=user, guest=guest, source=source, now=now)
+        if Registration.objects.filter(occurrence=occurrence, email__iexact=person["email"]).active().exists():
+            raise _already_registered()
+        registration = Registration(occurrence=occurrence, user=user, answers=answers or {}, source=source, **person)
+        if source == RegistrationSource.GUEST:
+            registration.status = S.PENDING_CONFIRMATION
+        elif source == RegistrationSource.WALK_IN:
+            registration.status, registration.confirmed_at = S.CONFIRMED, now
+        else:
+            _check_organisation_seats(occurrence, registration.organisation_id)
+            if _has_free_seat(occurrence):
+                if hold_seat_until is not None:
+                    registration.status, registration.hold_expires_at = S.PENDING_PAYMENT, hold_seat_until
+                else:
+                    registration.status, registration.confirmed_at = S.CONFIRMED, now
+            else:
+                registration.status, registration.waitlisted_at = S.WAITLISTED, now
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError as error:  # the database's one-active-per-person constraint
+            raise _already_registered() from error
+        _record(registration, "", actor=actor or user)
+        email_kind = {
+            S.CONFIRMED: "confirmed",
+            S.WAITLISTED: "waitlisted",
+            S.PENDING_CONFIRMATION: "guest_confirmation",
+        }.get(registration.status)
+        if email_kind and source != RegistrationSource.WALK_IN:
+            send_on_commit(registration, email_kind)
+    return registration
+
+
+def confirm_guest(registration, *, actor=None):
+    """The guest followed the e-mail link: the registration now takes a seat (or a place in line)."""
+    with transaction.atomic():
+        occurrence = lock_occurrence(registration.occurrence_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != S.PENDING_CONFIRMATION:
+            return registration  # already confirmed: following the link twice changes nothing
+        if occurrence.is_cancelled or occurrence.is_past:
+            raise RegistrationError(_("Cette date n'est plus ouverte aux inscriptions."), "closed")
+        previous = registration.status
+        now = timezone.now()
+        if _has_free_seat(occurrence):
+            registration.status, registration.confirmed_at = S.CONFIRMED, now
+        else:
+            registration.status, registration.waitlisted_at = S.WAITLISTED, now
+        registration.save(update_fields=["status", "confirmed_at", "waitlisted_at", "updated_at"])
+        _record(registration, previous, actor=actor, note=_("adresse électronique confirmée"))
+        send_on_commit(registration, "confirmed" if registration.status == S.CONFIRMED else "waitlisted")
+    return registration
+
+
+def confirm(registration, *, actor=None, force=False):
+    """Confirm a registration (after payment, or an editor moving someone off the waiting list).
+
+    Confirms if it holds a seat or a seat is free; else RegistrationError "full" (``force``: an
+    editor may confirm beyond capacity)."""
+    with transaction.atomic():
+        occurrence = lock_occurrence(registration.occurrence_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == S.CONFIRMED:
+            return registration
+        if registration.status not in (S.PENDING_PAYMENT, S.WAITLISTED, S.PENDING_CONFIRMATION, S.CANCELLED):
+            raise RegistrationError(_("Cette inscription ne peut pas être confirmée."), "invalid_status")
+        if registration.status != S.PENDING_PAYMENT and not force and not _has_free_seat(occurrence):
+            raise RegistrationError(_("Il n'y a plus de place disponible."), "full")
+        previous = registration.status
+        _set_confirmed(registration)
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError as error:  # a cancelled row brought back while the person re-registered
+            raise _already_registered() from error
+        _record(registration, previous, actor=actor)
+        signals.registration_confirmed.send(
+            sender=Registration, registration=registration, previous_status=previous, actor=actor
+        )
+        send_on_commit(registration, "promoted" if previous == S.WAITLISTED else "confirmed")
+    return registration
+
+
+def cancel(registration, *, actor=None, reason="", notify=True, promote=True):
+    """Cancel a registration; the seat it frees goes to the first on the waiting list, in the
+    same transaction (until the promotion cut-off before the start)."""
+    with transaction.atomic():
+        occurrence = lock_occurrence(registration.occurrence_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == S.CANCELLED:
+            return registration
+        previous = registration.status
+        registration.status, registration.cancelled_at = S.CANCELLED, timezone.now()
+        registration.hold_expires_at = None
+        registration.save(update_fields=["status", "cancelled_at", "hold_expires_at", "updated_at"])
+        _record(registration, previous, actor=actor, note=reason)
+        signals.registration_cancelled.send(
+            sender=Registration, registration=registration, previous_status=previous, actor=actor
+        )
+        if notify:
+            send_on_commit(registration, "cancelled")
+        if promote and previous in SEAT_STATUSES:
+            promote_waitlisted(occurrence, actor=actor)
+    return registration
+
+
+def promote_waitlisted(occurrence, *, actor=None, now=None):
+    """Confirm the first on the waiting list while seats are free. Call with the occurrence locked."""
+    now = now or timezone.now()
+    if occurrence.is_cancelled or occurrence.start - datetime.timedelta(hours=conf.promotion_cutoff_hours()) <= now:
+        return []
+    promoted = []
+    free = seats_left(occurrence)
+    if free is None:
+        free = Registration.objects.filter(occurrence=occurrence, status=S.WAITLISTED).count()
+    if free <= 0:
+        return promoted
+    limit = occurrence.seats_per_organisation
+    for registration in Registration.objects.filter(occurrence=occurrence).waitlisted().select_for_update():
+        if len(promoted) >= free:
+            break
+        if (
+            limit
+            and registration.organisation_id
+            and _organisation_seats(occurrence, registration.organisation_id) >= limit
+        ):
+            continue
+        _set_confirmed(registration, now=now)
+        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+        _record(registration, S.WAITLISTED, actor=actor, note=_("place libérée"))
+        signals.registration_confirmed.send(
+            sender=Registration, registration=registration, previous_status=S.WAITLISTED, actor=actor
+        )
+        send_on_commit(registration, "promoted")
+        promoted.append(registration)
+    return promoted
+
+
+def release_expired_holds(now=None):
+    """Cancel seat holds whose payment did not come in time, and guest registrations never
+    confirmed by e-mail; freed seats go to the waiting list. Returns how many were released."""
+    now = now or timezone.now()
+    guest_deadline = now - datetime.timedelta(hours=conf.guest_confirmation_hours())
+    expired = Registration.objects.filter(
+        status=S.PENDING_PAYMENT, hold_expires_at__lt=now
+    ) | Registration.objects.filter(status=S.PENDING_CONFIRMATION, created_at__lt=guest_deadline)
+    released = 0
+    for registration in expired.order_by("occurrence_id", "pk"):
+        note = (
+            _("réservation expirée sans paiement")
+            if registration.status == S.PENDING_PAYMENT
+            else _("adresse électronique jamais confirmée")
+        )
+        with transaction.atomic():
+            lock_occurrence(registration.occurrence_id)
+            current = Registration.objects.select_for_update().get(pk=registration.pk)
+            # Re-check under the lock: a payment may have confirmed it meanwhile.
+            still_expired = (current.status == S.PENDING_PAYMENT and current.hold_expires_at < now) or (
+                current.status == S.PENDING_CONFIRMATION
+            )
+            if still_expired:
+                cancel(current, reason=note, notify=False)
+                released += 1
+    return released
+
+
+# ---------------------------------------------------------------------------- suppliers
+
+
+def apply_as_supplier(occurrence, *, company, contact, answers=None, user=None, actor=None):
+    """A company applies for a market-engagement meeting.
+
+    ``company``: siret, name, and optionally size, city, website, sectors, labels (objects or
+    pks); ``contact``: first_name, last_name, email, and optionally phone, job_title. The company
+    is found by SIRET or created. Returns the APPLIED registration."""
+    siret = normalise_identifier(company.get("siret"))
+    try:
+        validate_siret(siret)
+    except ValidationError as error:
+        raise RegistrationError(error.messages[0], "invalid_siret") from error
+    now = timezone.now()
+    with transaction.atomic():
+        occurrence = lock_occurrence(occurrence.pk)
+        if occurrence.is_cancelled:
+            raise RegistrationError(_("Cette rencontre est annulée."), "cancelled")
+        if occurrence.start <= now:
+            raise RegistrationError(_("Cette rencontre a déjà eu lieu."), "past")
+        if occurrence.audience != Audience.SUPPLIERS and occurrence.kind != "market_engagement":
+            raise RegistrationError(_("Cette date n'est pas ouverte aux candidatures de fournisseurs."), "audience")
+        _check_window(occurrence, now)
+        supplier, created = Supplier.objects.get_or_create(siret=siret, defaults={"name": company["name"]})
+        for field in ("size", "city", "website"):
+            if company.get(field) and not getattr(supplier, field):
+                setattr(supplier, field, company[field])
+        supplier.save()
+        if company.get("sectors"):
+            supplier.sectors.add(*company["sectors"])
+        if company.get("labels"):
+            supplier.labels.add(*company["labels"])
+        active = Registration.objects.filter(occurrence=occurrence).active()
+        if active.filter(supplier=supplier).exists() or active.filter(email__iexact=contact["email"]).exists():
+            raise RegistrationError(_("Cette entreprise a déjà candidaté pour cette rencontre."), "already_registered")
+        registration = Registration(
+            occurrence=occurrence,
+            user=user,
+            supplier=supplier,
+            first_name=contact["first_name"],
+            last_name=contact["last_name"],
+            email=contact["email"].strip(),
+            organisation_name=supplier.name,
+            status=S.APPLIED,
+            source=RegistrationSource.SUPPLIER,
+            answers=dict(answers or {}, **{k: contact[k] for k in ("phone", "job_title") if contact.get(k)}),
+        )
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError as error:
+            raise _already_registered() from error
+        _record(registration, "", actor=actor or user)
+        send_on_commit(registration, "applied")
+    return registration
+
+
+def decide_application(registration, *, selected, message="", actor=None):
+    """Select or decline a supplier's application, with an optional message; the supplier is told."""
+    with transaction.atomic():
+        lock_occurrence(registration.occurrence_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status not in (S.APPLIED, S.SELECTED, S.DECLINED):
+            raise RegistrationError(_("Ce n'est pas une candidature de fournisseur."), "invalid_status")
+        target = S.SELECTED if selected else S.DECLINED
+        if registration.status == target and registration.decision_message == message:
+            return registration
+        previous = registration.status
+        registration.status, registration.decision_message = target, message
+        if selected:
+            registration.confirmed_at = timezone.now()
+        registration.save(update_fields=["status", "decision_message", "confirmed_at", "updated_at"])
+        _record(registration, previous, actor=actor, note=message[:300])
+        send_on_commit(registration, "selected" if selected else "declined")
+    return registration
+
+
+# ---------------------------------------------------------------------------- occurrence changes
+
+
+def tell_occurrence_cancelled(occurrence, *, reason="", actor=None):
+    """The occurrence was cancelled: every active registration is cancelled (refunds listen to
+    ``registration_cancelled``) and each person receives one e-mail with the CANCEL .ics."""
+    with transaction.atomic():
+        lock_occurrence(occurrence.pk)
+        for registration in Registration.objects.filter(occurrence=occurrence).active().select_for_update():
+            cancel(registration, actor=actor, reason=reason or _("date annulée"), notify=False, promote=False)
+            send_on_commit(registration, "occurrence_cancelled")
+
+
+def tell_occurrence_moved(occurrence, *, actor=None):
+    """The occurrence moved: everyone still registered receives the updated .ics (REQUEST)."""
+    for registration in Registration.objects.filter(occurrence=occurrence).active():
+        send_on_commit(registration, "occurrence_moved")
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _person(user, guest):
+    if user is not None:
+        organisation = user.organisation
+        supplier = user.supplier
+        return {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "organisation": organisation,
+            "organisation_name": organisation.name if organisation else (supplier.name if supplier else ""),
+        }
+    return {
+        "first_name": guest["first_name"],
+        "last_name": guest["last_name"],
+        "email": guest["email"].strip(),
+        "organisation": None,
+        "organisation_name": guest.get("organisation_name", ""),
+    }
+
+
+def _check_open(occurrence, *, user, guest, source, now):
+    if occurrence.is_cancelled:
+        raise RegistrationError(_("Cette date est annulée : on ne peut plus s'y inscrire."), "cancelled")
+    if (occurrence.end if source == RegistrationSource.WALK_IN else occurrence.start) <= now:
+        raise RegistrationError(_("Cette date est passée : on ne peut plus s'y inscrire."), "past")
+    if source in STAFF_SOURCES:
+        return
+    if not occurrence.registration_required:
+        raise RegistrationError(_("Cette date est ouverte à tous sans inscription."), "not_required")
+    if occurrence.audience == Audience.SUPPLIERS:
+        raise RegistrationError(_("Les fournisseurs candidatent avec le formulaire de candidature."), "audience")
+    allowed = may_take_part(user, occurrence.audience) if user is not None else occurrence.audience == Audience.EVERYONE
+    if not allowed:
+        raise RegistrationError(_("Cette date est réservée aux membres du réseau."), "audience")
+    _check_window(occurrence, now)
+
+
+def _check_window(occurrence, now):
+    if occurrence.registration_opens_at and now < occurrence.registration_opens_at:
+        raise RegistrationError(_("Les inscriptions ne sont pas encore ouvertes."), "not_open")
+    if occurrence.registration_closes_at and now > occurrence.registration_closes_at:
+        raise RegistrationError(_("Les inscriptions sont closes."), "closed")
+
+
+def _organisation_seats(occurrence, organisation_id):
+    return Registration.objects.filter(occurrence=occurrence, organisation_id=organisation_id).holding_seats().count()
+
+
+def _check_organisation_seats(occurrence, organisation_id):
+    limit = occurrence.seats_per_organisation
+    if limit and organisation_id and _organisation_seats(occurrence, organisation_id) >= limit:
+        raise RegistrationError(
+            _("Votre collectivité a déjà %(count)s inscrits, le maximum pour cette date.") % {"count": limit},
+            "organisation_full",
+        )
+
+
+def _has_free_seat(occurrence):
+    left = seats_left(occurrence)
+    return left is None or left > 0
+
+
+def _set_confirmed(registration, now=None):
+    registration.status = S.CONFIRMED
+    registration.confirmed_at = now or timezone.now()
+    registration.hold_expires_at = None
+
+
+def _already_registered():
+    return RegistrationError(_("Vous êtes déjà inscrit·e à cette date."), "already_registered")
+
+
+def _record(registration, previous, *, actor=None, note=""):
+    RegistrationChange.objects.create(
+        registration=registration,
+        from_status=previous or "",
+        to_status=registration.status,
+        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        note=str(note)[:300],
+    )
+
+
+def send_on_commit(registration, kind):
+    from .tasks import send_registration_email
+
+    pk = registration.pk
+    transaction.on_commit(lambda: send_registration_email.enqueue(pk, kind))

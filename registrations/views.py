@@ -1,0 +1,252 @@
+"""Public views of the registration engine: register, outcome, cancel (signed link or « Mon
+compte »), guest confirmation, supplier application. Each refusal is a French page with a 4xx
+(or 503 "réessayez" when the occurrence is busy), never a 500."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from wagtail import hooks
+
+from members.audience import Audience, may_take_part
+
+from . import conf, services
+from .emails import CANCEL_SALT, GUEST_SALT
+from .errors import RegistrationError
+from .forms import GuestRegistrationForm, MemberRegistrationForm, SupplierApplicationForm
+from .models import Occurrence, Registration, RegistrationStatus
+
+# HTTP status for each refusal code.
+ERROR_STATUS = {"busy": 503, "audience": 403, "already_registered": 409}
+GUEST_LINK_MAX_AGE = 60 * 60 * 24 * 7
+
+
+def _occurrence(occurrence_id):
+    return get_object_or_404(Occurrence.objects.select_related("page"), pk=occurrence_id, page__live=True)
+
+
+def refusal(request, error, occurrence=None, status=None):
+    status = status or ERROR_STATUS.get(error.code, 409)
+    response = render(
+        request,
+        "registrations/refused.html",
+        {"error": error, "occurrence": occurrence, "retry": error.code == "busy"},
+        status=status,
+    )
+    if error.code == "busy":
+        response["Retry-After"] = "5"
+    return response
+
+
+def _invalid_link(request, message, status=400):
+    return render(request, "registrations/invalid_link.html", {"message": message}, status=status)
+
+
+def _rate_limited(request, email):
+    """Guest sign-ups per IP address and per e-mail address (shared cache)."""
+    attempts, window = conf.guest_rate_limit()
+    ip = request.META.get("REMOTE_ADDR", "")
+    limited = False
+    for key in (f"registrations:guest:ip:{ip}", f"registrations:guest:email:{email}"):
+        cache.add(key, 0, window)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, window)
+            count = 1
+        limited = limited or count > attempts
+    return limited
+
+
+@never_cache
+def register(request, occurrence_id):
+    occurrence = _occurrence(occurrence_id)
+    for fn in hooks.get_hooks("before_register"):
+        response = fn(request, occurrence)
+        if isinstance(response, HttpResponse):
+            return response
+    if occurrence.audience == Audience.SUPPLIERS or occurrence.kind == "market_engagement":
+        return redirect("registrations:apply", occurrence_id=occurrence.pk)
+    user = request.user if request.user.is_authenticated else None
+    questions = services.registration_questions(occurrence)
+    existing = (
+        Registration.objects.filter(occurrence=occurrence, user=user).active().first() if user is not None else None
+    )
+    context = {
+        "occurrence": occurrence,
+        "page": occurrence.page,
+        "seats_left": services.seats_left(occurrence),
+        "existing": existing,
+        "may_register": user is None
+        and occurrence.audience == Audience.EVERYONE
+        or user is not None
+        and may_take_part(user, occurrence.audience),
+    }
+    form_class = MemberRegistrationForm if user is not None else GuestRegistrationForm
+    form = form_class(request.POST if request.method == "POST" else None, questions=questions)
+    context["form"] = form
+    if request.method != "POST":
+        return render(request, "registrations/register.html", context)
+    if existing is not None:  # a double submit: show what the first one did
+        return redirect("registrations:outcome", token=existing.token)
+    if not context["may_register"]:
+        error = RegistrationError(_("Cette date est réservée aux membres du réseau : connectez-vous."), "audience")
+        return refusal(request, error, occurrence)
+    if not form.is_valid():
+        return render(request, "registrations/register.html", context, status=400)
+    if user is None:
+        if _rate_limited(request, form.cleaned_data["email"]):
+            error = RegistrationError(_("Trop de demandes d'inscription : réessayez dans une heure."), "rate_limited")
+            return refusal(request, error, occurrence, status=429)
+        try:
+            services.register(occurrence, guest=form.guest, answers=form.answers)
+        except RegistrationError as error:
+            if error.code != "already_registered":  # never reveal who is registered
+                return refusal(request, error, occurrence)
+        return redirect("registrations:check_email", occurrence_id=occurrence.pk)
+    try:
+        registration = services.register(occurrence, user=user, answers=form.answers)
+    except RegistrationError as error:
+        if error.code == "already_registered":
+            existing = Registration.objects.filter(occurrence=occurrence, user=user).active().first()
+            if existing:
+                return redirect("registrations:outcome", token=existing.token)
+        return refusal(request, error, occurrence)
+    return redirect("registrations:outcome", token=registration.token)
+
+
+@never_cache
+def outcome(request, token):
+    registration = get_object_or_404(Registration.objects.select_related("occurrence__page"), token=token)
+    if registration.source == "guest" and registration.status == RegistrationStatus.PENDING_CONFIRMATION:
+        return redirect("registrations:check_email", occurrence_id=registration.occurrence_id)
+    return render(
+        request,
+        "registrations/outcome.html",
+        {
+            "registration": registration,
+            "occurrence": registration.occurrence,
+            "position": services.waitlist_position(registration),
+            "cancel_token": signing.dumps({"r": registration.pk, "t": registration.token}, salt=CANCEL_SALT),
+        },
+    )
+
+
+@never_cache
+def check_email(request, occurrence_id):
+    occurrence = _occurrence(occurrence_id)
+    return render(request, "registrations/check_email.html", {"occurrence": occurrence})
+
+
+def _from_signed(token, salt, max_age=None):
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+        return Registration.objects.select_related("occurrence__page").get(pk=data["r"], token=data["t"])
+    except (signing.BadSignature, Registration.DoesNotExist, KeyError, TypeError):
+        return None
+
+
+@never_cache
+def cancel(request, token):
+    """Cancel by the signed link of the e-mails: GET asks, POST cancels (mail scanners only GET)."""
+    registration = _from_signed(token, CANCEL_SALT)
+    if registration is None:
+        return _invalid_link(request, _("Ce lien d'annulation n'est pas valide. Utilisez celui de votre e-mail."))
+    if registration.status == RegistrationStatus.CANCELLED:
+        return _invalid_link(request, _("Cette inscription est déjà annulée."), status=410)
+    if registration.occurrence.is_past:
+        return _invalid_link(request, _("Cette date est passée : l'inscription ne peut plus être annulée."), 409)
+    if request.method == "POST":
+        try:
+            services.cancel(registration, actor=request.user, reason=_("annulée par la personne (lien)"))
+        except RegistrationError as error:
+            return refusal(request, error, registration.occurrence)
+        return render(request, "registrations/cancelled.html", {"registration": registration})
+    return render(request, "registrations/cancel.html", {"registration": registration, "token": token})
+
+
+@require_POST
+@login_required
+def cancel_mine(request, pk):
+    registration = get_object_or_404(Registration.objects.select_related("occurrence"), pk=pk, user=request.user)
+    if registration.status == RegistrationStatus.CANCELLED:
+        messages.info(request, _("Cette inscription était déjà annulée."))
+    elif registration.occurrence.is_past:
+        return _invalid_link(request, _("Cette date est passée : l'inscription ne peut plus être annulée."), 409)
+    else:
+        try:
+            services.cancel(registration, actor=request.user, reason=_("annulée depuis Mon compte"))
+        except RegistrationError as error:
+            return refusal(request, error, registration.occurrence)
+        messages.success(request, _("Votre inscription est annulée."))
+    return redirect(reverse("members:account") + "#inscriptions")
+
+
+@never_cache
+def confirm_guest(request, token):
+    registration = _from_signed(token, GUEST_SALT, max_age=GUEST_LINK_MAX_AGE)
+    if registration is None:
+        return _invalid_link(request, _("Ce lien de confirmation n'est pas valide ou a expiré."))
+    if registration.status == RegistrationStatus.CANCELLED:
+        return _invalid_link(
+            request, _("Cette inscription a expiré ou a été annulée : inscrivez-vous de nouveau."), 410
+        )
+    if registration.status != RegistrationStatus.PENDING_CONFIRMATION:
+        return redirect("registrations:outcome", token=registration.token)
+    if request.method == "POST":
+        try:
+            registration = services.confirm_guest(registration)
+        except RegistrationError as error:
+            return refusal(request, error, registration.occurrence)
+        return redirect("registrations:outcome", token=registration.token)
+    return render(request, "registrations/confirm_guest.html", {"registration": registration, "token": token})
+
+
+@never_cache
+def apply(request, occurrence_id):
+    occurrence = _occurrence(occurrence_id)
+    if occurrence.audience != Audience.SUPPLIERS and occurrence.kind != "market_engagement":
+        return redirect("registrations:register", occurrence_id=occurrence.pk)
+    initial = {}
+    user = request.user if request.user.is_authenticated else None
+    if user is not None:
+        initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+        if user.supplier_id:
+            supplier = user.supplier
+            initial |= {
+                "siret": supplier.siret, "company_name": supplier.name, "size": supplier.size,
+                "city": supplier.city, "website": supplier.website,
+            }  # fmt: skip
+    form = SupplierApplicationForm(request.POST if request.method == "POST" else None, initial=initial)
+    context = {"occurrence": occurrence, "page": occurrence.page, "form": form}
+    if request.method != "POST":
+        return render(request, "registrations/apply.html", context)
+    if not form.is_valid():
+        return render(request, "registrations/apply.html", context, status=400)
+    try:
+        services.apply_as_supplier(
+            occurrence,
+            company=form.company,
+            contact=form.contact,
+            answers=form.answers,
+            user=user if user is not None and user.supplier_id else None,
+        )
+    except RegistrationError as error:
+        if error.code == "invalid_siret":
+            form.add_error("siret", error.message)
+            return render(request, "registrations/apply.html", context, status=400)
+        if error.code != "already_registered":  # a double submit lands on the same page
+            return refusal(request, error, occurrence)
+    return redirect("registrations:applied", occurrence_id=occurrence.pk)
+
+
+@never_cache
+def applied(request, occurrence_id):
+    return render(request, "registrations/applied.html", {"occurrence": _occurrence(occurrence_id)})
