@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "attendance"
 
-urlpatterns = []
+urlpatterns = [
+    path("attestation/<int:registration_id>/", views.certificate, name="certificate"),
+]

@@ -1,0 +1,49 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from members.account import AccountSection
+
+from . import admin_urls, services
+
+QR_EMAIL_KINDS = ("confirmed", "promoted")
+
+
+@hooks.register("register_admin_urls")
+def register_attendance_urls():
+    return [path("presences/", include(admin_urls, namespace="attendance_admin"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_attendance_menu_item():
+    return MenuItem(gettext_lazy("Présences"), reverse("attendance_admin:index"), icon_name="tick", order=310)
+
+
+@hooks.register("registration_email")
+def add_checkin_qr_code(registration, message, kind):
+    """Confirmation e-mails carry the person's QR code: scanned at the door, it checks them in."""
+    if kind not in QR_EMAIL_KINDS:
+        return
+    message.attach("code-qr-presence.png", services.qr_png(registration), "image/png")
+    message.body += "\n\n" + _(
+        "Le jour venu, présentez le code QR joint (code-qr-presence.png) à l'accueil : il enregistre votre présence."
+    )
+
+
+def _certificates_context(request):
+    return {"registrations": list(services.certificate_registrations(request.user))}
+
+
+@hooks.register("register_account_section")
+def certificates_section():
+    return AccountSection(
+        key="attestations",
+        title=gettext_lazy("Mes attestations"),
+        order=40,
+        template_name="attendance/account_section.html",
+        get_context=_certificates_context,
+        is_shown=lambda request: request.user.is_authenticated,
+    )
