@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class TrainingsConfig(AppConfig):
     name = "trainings"
     verbose_name = _("Formations")
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from .models import TrainingPage
+        from .services import on_page_published
+
+        page_published.connect(on_page_published, sender=TrainingPage, dispatch_uid="trainings_materialise_runs")

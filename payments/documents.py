@@ -1,0 +1,182 @@
+"""Invoices, credit notes and quotes as PDF (WeasyPrint), invoices and credit notes as Factur-X:
+the PDF with its CII XML (BASIC WL profile) embedded, which Chorus Pro accepts."""
+
+import datetime
+import re
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from lxml import etree
+
+from . import conf
+
+RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
+PROFILE = "urn:factur-x.eu:1p0:basicwl"
+INVOICE_TYPE, CREDIT_NOTE_TYPE = "380", "381"
+VAT_EXEMPTION = "Exonération de TVA, article 261-4-4° a du CGI (formation professionnelle continue)"
+
+
+def _split_address(text):
+    """(line one, postcode, city) from a free-text French address."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    postcode, city = "", ""
+    if lines:
+        match = re.match(r"^(\d{5})\s+(.+)$", lines[-1])
+        if match:
+            postcode, city = match.groups()
+            lines = lines[:-1]
+    return (lines[0] if lines else ""), postcode, city
+
+
+def _money(value):
+    return f"{Decimal(value):.2f}"
+
+
+NAMESPACES = {"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT}
+
+
+def _el(parent, tag, text=None, **attrs):
+    prefix, name = tag.split(":")
+    element = etree.SubElement(parent, f"{{{NAMESPACES[prefix]}}}{name}", **attrs)
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _date(parent, tag, value, *, kind="udt"):
+    holder = _el(parent, tag)
+    _el(holder, f"{kind}:DateTimeString", value.strftime("%Y%m%d"), format="102")
+
+
+def _party(parent, tag, *, name, siret="", address="", vat_number="", siren_only=False):
+    party = _el(parent, tag)
+    _el(party, "ram:Name", name)
+    if siret:
+        legal = _el(party, "ram:SpecifiedLegalOrganization")
+        # 0002: SIREN; 0009: SIRET (ISO 6523 identifiers used by Chorus Pro).
+        _el(legal, "ram:ID", siret[:9] if siren_only else siret, schemeID="0002" if siren_only else "0009")
+    line, postcode, city = _split_address(address)
+    postal = _el(party, "ram:PostalTradeAddress")
+    if postcode:
+        _el(postal, "ram:PostcodeCode", postcode)
+    if line:
+        _el(postal, "ram:LineOne", line)
+    if city:
+        _el(postal, "ram:CityName", city)
+    _el(postal, "ram:CountryID", "FR")
+    if vat_number:
+        tax = _el(party, "ram:SpecifiedTaxRegistration")
+        _el(tax, "ram:ID", vat_number, schemeID="VA")
+    return party
+
+
+def cii_xml(document):
+    """The Factur-X (CII, BASIC WL) XML of an Invoice or a CreditNote, as bytes."""
+    from .models import CreditNote
+
+    seller = conf.seller()
+    is_credit_note = isinstance(document, CreditNote)
+    root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap={"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT})
+    context = _el(root, "rsm:ExchangedDocumentContext")
+    _el(_el(context, "ram:GuidelineSpecifiedDocumentContextParameter"), "ram:ID", PROFILE)
+    header = _el(root, "rsm:ExchangedDocument")
+    _el(header, "ram:ID", document.number)
+    _el(header, "ram:TypeCode", CREDIT_NOTE_TYPE if is_credit_note else INVOICE_TYPE)
+    _date(header, "ram:IssueDateTime", document.issued_on)
+    note = _el(header, "ram:IncludedNote")
+    _el(note, "ram:Content", document.description)
+
+    transaction = _el(root, "rsm:SupplyChainTradeTransaction")
+    agreement = _el(transaction, "ram:ApplicableHeaderTradeAgreement")
+    if document.chorus_service_code:
+        _el(agreement, "ram:BuyerReference", document.chorus_service_code)
+    _party(
+        agreement,
+        "ram:SellerTradeParty",
+        name=seller["name"],
+        siret=seller["siret"],
+        address=seller["address"],
+        vat_number=seller["vat_number"],
+        siren_only=True,
+    )
+    _party(agreement, "ram:BuyerTradeParty", name=document.buyer_name, siret=document.buyer_siret, address=document.buyer_address)
+    if document.purchase_order:
+        _el(_el(agreement, "ram:BuyerOrderReferencedDocument"), "ram:IssuerAssignedID", document.purchase_order)
+    _el(transaction, "ram:ApplicableHeaderTradeDelivery")
+
+    settlement = _el(transaction, "ram:ApplicableHeaderTradeSettlement")
+    _el(settlement, "ram:InvoiceCurrencyCode", "EUR")
+    tax = _el(settlement, "ram:ApplicableTradeTax")
+    _el(tax, "ram:CalculatedAmount", _money(document.vat_amount))
+    _el(tax, "ram:TypeCode", "VAT")
+    exempt = not document.vat_rate
+    if exempt:
+        _el(tax, "ram:ExemptionReason", VAT_EXEMPTION)
+    _el(tax, "ram:BasisAmount", _money(document.amount_ht))
+    _el(tax, "ram:CategoryCode", "E" if exempt else "S")
+    _el(tax, "ram:RateApplicablePercent", _money(document.vat_rate))
+    due_on = getattr(document, "due_on", None)
+    if due_on:
+        _date(_el(settlement, "ram:SpecifiedTradePaymentTerms"), "ram:DueDateDateTime", due_on)
+    totals = _el(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
+    _el(totals, "ram:LineTotalAmount", _money(document.amount_ht))
+    _el(totals, "ram:TaxBasisTotalAmount", _money(document.amount_ht))
+    _el(totals, "ram:TaxTotalAmount", _money(document.vat_amount), currencyID="EUR")
+    _el(totals, "ram:GrandTotalAmount", _money(document.amount_ttc))
+    _el(totals, "ram:DuePayableAmount", _money(document.amount_ttc))
+    if is_credit_note:
+        referenced = _el(settlement, "ram:InvoiceReferencedDocument")
+        _el(referenced, "ram:IssuerAssignedID", document.invoice.number)
+        _date(referenced, "ram:FormattedIssueDateTime", document.invoice.issued_on, kind="qdt")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def render_pdf(template_name, context):
+    import weasyprint
+
+    html = render_to_string(template_name, {"seller": conf.seller(), **context})
+    return weasyprint.HTML(string=html, base_url=".").write_pdf(pdf_variant="pdf/a-3b")
+
+
+def billing_pdf(document):
+    """The Factur-X PDF of an Invoice or a CreditNote (PDF/A-3 with the CII XML embedded)."""
+    from facturx import generate_from_binary
+
+    from .models import CreditNote
+
+    is_credit_note = isinstance(document, CreditNote)
+    pdf = render_pdf(
+        "payments/pdf/billing_document.html",
+        {
+            "document": document,
+            "is_credit_note": is_credit_note,
+            "vat_exemption": VAT_EXEMPTION if not document.vat_rate else "",
+            "payment_terms_days": conf.payment_terms_days(),
+        },
+    )
+    xml = cii_xml(document)
+    return generate_from_binary(pdf, xml, flavor="factur-x", level="basicwl", check_xsd=True, lang="fr-FR")
+
+
+def quote_pdf(occurrence, price, *, training, person=None, today=None):
+    """A quote (devis) for one seat on a run, valid 30 days."""
+    today = today or timezone.localdate()
+    number = f"DEVIS-{occurrence.pk}-{today:%Y%m%d}"
+    return number, render_pdf(
+        "payments/pdf/quote.html",
+        {
+            "number": number,
+            "today": today,
+            "valid_until": today + datetime.timedelta(days=30),
+            "occurrence": occurrence,
+            "training": training,
+            "price": price,
+            "person": person,
+            "vat_exemption": VAT_EXEMPTION if not price.vat_rate else "",
+        },
+    )

@@ -1,0 +1,225 @@
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wagtail import hooks
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from members.account import AccountSection
+
+from . import admin_views
+from .models import CreditNote, Invoice, InvoiceStatus, Payment, PaymentMethod, PaymentStatus, StripeEvent
+
+
+class ServiceOnlyPolicy(ModelPermissionPolicy):
+    """Rows created and changed only through the services (numbering, Stripe): the admin lists,
+    inspects and exports them, never adds or deletes (nor edits ``frozen`` models)."""
+
+    def __init__(self, model, *, frozen=False):
+        super().__init__(model)
+        self.denied = {"add", "delete", "copy"} | ({"change"} if frozen else set())
+
+    def user_has_permission(self, user, action):
+        return action not in self.denied and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return action not in self.denied and super().user_has_permission_for_instance(user, action, instance)
+
+
+register_permission_policy(Payment, ServiceOnlyPolicy(Payment))
+for _model in (Invoice, CreditNote, StripeEvent):
+    register_permission_policy(_model, ServiceOnlyPolicy(_model, frozen=True))
+
+
+class PaymentIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            MenuItem(
+                _("Paiements de la session"),
+                url=reverse("payments_admin_run", kwargs={"occurrence_id": instance.registration.occurrence_id}),
+                icon_name="list-ul",
+                priority=30,
+            )
+        )
+        if instance.method == PaymentMethod.CARD and instance.status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
+            buttons.append(
+                MenuItem(_("Rembourser"), url=reverse("payments_admin_refund", kwargs={"pk": instance.pk}), icon_name="undo", priority=40)
+            )
+        return buttons
+
+
+class PaymentViewSet(ModelViewSet):
+    model = Payment
+    icon = "doc-full-inverse"
+    menu_label = gettext_lazy("Paiements")
+    url_prefix = "paiements/paiements"
+    index_view_class = PaymentIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields = ["note"]
+    list_display = ["registration", "method", "status", "amount", "created_at", "paid_at"]
+    list_filter = ["status", "method", "price_category", "registration__occurrence"]
+    list_export = [
+        "pk", "registration__occurrence", "registration__first_name", "registration__last_name", "registration__email",
+        "method", "status", "price_category", "amount_ht", "vat_amount", "amount", "refunded_amount",
+        "billing_entity", "billing_siret", "purchase_order", "chorus_service_code", "stripe_session_id", "created_at", "paid_at",
+    ]
+    export_filename = "paiements"
+    search_fields = ["registration__last_name", "registration__email", "billing_entity", "purchase_order", "stripe_session_id"]
+    search_backend_name = None
+
+    def get_queryset(self, request):
+        return Payment.objects.select_related("registration__occurrence__page")
+
+
+class InvoiceIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(MenuItem(_("Télécharger le PDF"), url=reverse("payments:invoice_pdf", kwargs={"number": instance.number}), icon_name="download", priority=5))
+        buttons.append(
+            MenuItem(
+                _("Paiements de la session"),
+                url=reverse("payments_admin_run", kwargs={"occurrence_id": instance.payment.registration.occurrence_id}),
+                icon_name="list-ul",
+                priority=30,
+            )
+        )
+        return buttons
+
+
+class InvoiceViewSet(ModelViewSet):
+    model = Invoice
+    icon = "doc-full"
+    menu_label = gettext_lazy("Factures")
+    url_prefix = "paiements/factures"
+    index_view_class = InvoiceIndexView
+    copy_view_enabled = False
+    form_fields = ["number"]
+    inspect_view_enabled = True
+    list_display = ["number", "buyer_name", "issued_on", "due_on", "amount_ttc", "status", "paid_on"]
+    list_filter = ["status", "issued_on"]
+    list_export = [
+        "number", "issued_on", "due_on", "buyer_name", "buyer_siret", "purchase_order", "chorus_service_code",
+        "description", "amount_ht", "vat_rate", "vat_amount", "amount_ttc", "status", "paid_on",
+    ]
+    export_filename = "factures"
+    search_fields = ["number", "buyer_name", "buyer_siret", "purchase_order"]
+    search_backend_name = None
+
+    def get_queryset(self, request):
+        return Invoice.objects.select_related("payment__registration")
+
+
+class CreditNoteViewSet(ModelViewSet):
+    model = CreditNote
+    icon = "undo"
+    menu_label = gettext_lazy("Avoirs")
+    url_prefix = "paiements/avoirs"
+    copy_view_enabled = False
+    form_fields = ["number"]
+    inspect_view_enabled = True
+    list_display = ["number", "invoice", "buyer_name", "issued_on", "amount_ttc", "reason"]
+    list_export = ["number", "invoice__number", "issued_on", "buyer_name", "buyer_siret", "amount_ht", "vat_amount", "amount_ttc", "reason"]
+    export_filename = "avoirs"
+    search_fields = ["number", "buyer_name", "invoice__number"]
+    search_backend_name = None
+
+
+class StripeEventViewSet(ModelViewSet):
+    model = StripeEvent
+    icon = "code"
+    menu_label = gettext_lazy("Événements Stripe")
+    url_prefix = "paiements/evenements-stripe"
+    copy_view_enabled = False
+    form_fields = ["note"]
+    inspect_view_enabled = True
+    list_display = ["event_id", "type", "received_at", "handled", "note"]
+    list_filter = ["type", "handled"]
+    search_fields = ["event_id", "type"]
+    search_backend_name = None
+
+
+class PaymentsGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Paiements")
+    menu_icon = "doc-full-inverse"
+    menu_order = 320
+    items = (PaymentViewSet, InvoiceViewSet, CreditNoteViewSet, StripeEventViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_payments_viewsets():
+    return PaymentsGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_payments_admin_urls():
+    return [
+        path("paiements/factures/<int:pk>/payee/", admin_views.invoice_mark_paid, name="payments_admin_invoice_paid"),
+        path("paiements/paiements/<int:pk>/rembourser/", admin_views.payment_refund, name="payments_admin_refund"),
+        path("paiements/session/<int:occurrence_id>/", admin_views.run_payments, name="payments_admin_run"),
+    ]
+
+
+@hooks.register("before_register")
+def send_paid_trainings_to_payment(request, occurrence):
+    """The generic register view sends paid training runs to the payment flow."""
+    from .pricing import may_be_free, price_for, training_of
+
+    if occurrence.kind != "training":
+        return None
+    training = training_of(occurrence)
+    if training is None or may_be_free(training):
+        return None
+    if request.user.is_authenticated and price_for(occurrence, request.user, training=training).is_free:
+        return None
+    return redirect("payments:start", occurrence_id=occurrence.pk)
+
+
+@hooks.register("registration_email")
+def add_payment_receipt(registration, message, kind):
+    """Confirmation e-mails of paid registrations say what was paid and where the invoice is."""
+    if kind not in ("confirmed", "promoted"):
+        return
+    payment = Payment.objects.filter(registration=registration).exclude(status=PaymentStatus.CANCELLED).select_related("invoice").order_by("-pk").first()
+    if payment is None:
+        return
+    lines = []
+    if payment.status == PaymentStatus.PAID and payment.method == PaymentMethod.CARD:
+        lines.append(_("Paiement reçu : %(amount)s € TTC par carte bancaire.") % {"amount": f"{payment.amount:.2f}".replace(".", ",")})
+    invoice = getattr(payment, "invoice", None)
+    if invoice is not None:
+        lines.append(_("Votre facture %(number)s est disponible dans votre compte, rubrique « Mes factures ».") % {"number": invoice.number})
+    if lines:
+        message.body = message.body.rstrip() + "\n\n" + "\n".join(lines) + "\n"
+
+
+def _my_documents(request):
+    invoices = list(
+        Invoice.objects.filter(payment__registration__user=request.user)
+        .select_related("payment__registration__occurrence__page")
+        .order_by("-issued_on", "-number")
+    )
+    credit_notes = list(CreditNote.objects.filter(invoice__payment__registration__user=request.user).select_related("invoice").order_by("-issued_on", "-number"))
+    return {"invoices": invoices, "credit_notes": credit_notes, "InvoiceStatus": InvoiceStatus}
+
+
+@hooks.register("register_account_section")
+def my_invoices():
+    return AccountSection(
+        key="factures",
+        title=_("Mes factures"),
+        order=40,
+        template_name="payments/account_section.html",
+        get_context=_my_documents,
+        is_shown=lambda request: request.user.is_authenticated,
+    )
