@@ -6,3 +6,7 @@ class EventsConfig(AppConfig):
     name = "events"
     label = "events"
     verbose_name = _("Agenda")
+    periodic_commands = ["extend_occurrences"]
+
+    def ready(self):
+        from . import signals  # noqa: F401

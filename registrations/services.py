@@ -376,17 +376,21 @@ def tell_occurrence_moved(occurrence, *, actor=None):
 # ---------------------------------------------------------------------------- helpers
 
 
+def person_details(user):
+    """Name, e-mail and organisation of an account, as a registration records them."""
+    organisation, supplier = user.organisation, user.supplier
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "organisation": organisation,
+        "organisation_name": organisation.name if organisation else (supplier.name if supplier else ""),
+    }
+
+
 def _person(user, guest):
     if user is not None:
-        organisation = user.organisation
-        supplier = user.supplier
-        return {
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "organisation": organisation,
-            "organisation_name": organisation.name if organisation else (supplier.name if supplier else ""),
-        }
+        return person_details(user)
     return {
         "first_name": guest["first_name"],
         "last_name": guest["last_name"],

@@ -84,6 +84,7 @@ def register(request, occurrence_id):
         "page": occurrence.page,
         "seats_left": services.seats_left(occurrence),
         "existing": existing,
+        "organisation_name": services.person_details(user)["organisation_name"] if user is not None else "",
         "may_register": user is None
         and occurrence.audience == Audience.EVERYONE
         or user is not None

@@ -12,9 +12,20 @@ from registrations.models import Occurrence, Registration, RegistrationStatus
 from tests.factories import StandardPageFactory
 
 
+def ensure_page_tree():
+    """Wagtail's root page and our groups, restored if a transactional test flushed them (--reuse-db)."""
+    from wagtail.models import Page
+
+    from tests.utils import restore_migration_data
+
+    if Page.get_first_root_node() is None:
+        restore_migration_data()
+
+
 def _owner_page():
     from wagtail.models import Page
 
+    ensure_page_tree()
     return StandardPageFactory(parent=Page.get_first_root_node())
 
 

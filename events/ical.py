@@ -1,0 +1,245 @@
+"""iCalendar feeds (RFC 5545) built with the ``icalendar`` library, never by string building.
+
+A recurring event is one VEVENT with RRULE (UNTIL in UTC), EXDATE/RDATE carrying the TZID; each
+occurrence moved or cancelled by hand is an override with the same UID and a RECURRENCE-ID.
+Other occurrences (single events, training runs, a personal feed's entries) are one VEVENT each.
+Everything is read in a fixed number of queries: the occurrences (with their pages), then the
+event pages of the recurring series among them.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+import icalendar
+
+from registrations.models import OccurrenceStatus
+
+from .models import EventPage, SeriesState, kind_label
+from .schedule import ical_rrule, local_bounds, local_zone, occurrence_starts
+
+PRODID = "-//RESECO//Agenda du réseau//FR"
+
+
+def uid_domain():
+    return getattr(settings, "EVENTS_ICAL_UID_DOMAIN", "reseco.fr")
+
+
+def series_uid(page_id):
+    return f"event-{page_id}@{uid_domain()}"
+
+
+def occurrence_uid(occurrence_id):
+    return f"occurrence-{occurrence_id}@{uid_domain()}"
+
+
+def load_series(page_ids):
+    """The event pages among ``page_ids`` (one query), with their series SEQUENCE."""
+    sequence = SeriesState.objects.filter(page_id=OuterRef("pk")).values("sequence")[:1]
+    pages = (
+        EventPage.objects.filter(pk__in=page_ids)
+        .only(
+            "id",
+            "start",
+            "end",
+            "all_day",
+            "repeat",
+            "repeat_interval",
+            "repeat_weekdays",
+            "repeat_until",
+            "repeat_count",
+            "recurrence",
+            "summary",
+            "kind",
+        )
+        .annotate(series_sequence=Subquery(sequence))
+    )
+    return {page.pk: page for page in pages}
+
+
+def build_calendar(occurrences, *, name, request, include_online_url=False, as_series=True):
+    """A Calendar of ``occurrences`` (a list with ``page`` selected). ``as_series`` groups the
+    rows of recurring event pages into RRULE series; a personal feed lists rows one by one."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    by_page = defaultdict(list)
+    for occ in occurrences:
+        by_page[occ.page_id].append(occ)
+    series = load_series(list(by_page)) if as_series and by_page else {}
+    for page_id, rows in by_page.items():
+        page = series.get(page_id)
+        if page is not None:
+            _add_series(cal, page, rows, request=request, include_online_url=include_online_url)
+        else:
+            for occ in rows:
+                cal.add_component(
+                    _event(occ, uid=occurrence_uid(occ.pk), request=request, include_online_url=include_online_url)
+                )
+    cal.add_missing_timezones()
+    return cal
+
+
+def _page_url(occ, request):
+    return occ.page.get_full_url(request)
+
+
+def _event(occ, *, uid, request, include_online_url, sequence=None):
+    """One VEVENT for one occurrence row."""
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", occ.updated_at.astimezone(datetime.UTC))
+    _add_times(event, occ.start, occ.end, all_day=occ.all_day)
+    event.add("summary", occ.page.title)
+    event.add("sequence", occ.sequence if sequence is None else sequence)
+    event.add("status", "CANCELLED" if occ.status == OccurrenceStatus.CANCELLED else "CONFIRMED")
+    event.add("url", _page_url(occ, request))
+    event.add("description", _description(occ, include_online_url=include_online_url))
+    event.add("location", _location(occ, include_online_url=include_online_url))
+    event.add("categories", [str(kind_label(occ.kind))])
+    return event
+
+
+def _add_times(event, start, end, *, all_day):
+    zone = local_zone()
+    start, end = timezone.localtime(start, zone), timezone.localtime(end, zone)
+    if all_day:
+        last = end.date() if end.time() == datetime.time(0) else end.date() + datetime.timedelta(days=1)
+        event.add("dtstart", start.date())
+        event.add("dtend", max(last, start.date() + datetime.timedelta(days=1)))  # exclusive end
+    else:
+        event.add("dtstart", start)
+        event.add("dtend", end)
+
+
+def _description(occ, *, include_online_url):
+    lines = [str(kind_label(occ.kind))]
+    if occ.status_reason:
+        lines.append(occ.status_reason)
+    summary = getattr(occ.page, "summary", "") or ""
+    if summary:
+        lines.append(strip_tags(summary))
+    if include_online_url and occ.online_url:
+        lines.append(f"Lien de connexion : {occ.online_url}")
+    return "\n".join(lines)
+
+
+def _location(occ, *, include_online_url):
+    if occ.location:
+        return occ.location.replace("\r", "").replace("\n", ", ")
+    if include_online_url and occ.online_url:
+        return occ.online_url
+    return "En ligne"
+
+
+def _add_series(cal, page, rows, *, request, include_online_url):
+    """One VEVENT with RRULE/RDATE/EXDATE for the series, plus an override per row that differs."""
+    zone = local_zone()
+    base_sequence = page.series_sequence or 0
+    start, end = local_bounds(page)
+    rrule = ical_rrule(page)
+    exdates, rdates = _stored_dates(page)
+    # The rule's instances up to the last row shown: rows outside them are not part of the series.
+    last = max(occ.original_start for occ in rows)
+    instances = set(occurrence_starts(page, until=last, exception_dates=exdates, extra_dates=rdates))
+    in_series = [occ for occ in rows if occ.original_start in instances]
+    outside = [occ for occ in rows if occ.original_start not in instances]
+    if not rrule and not rdates and len(in_series) == 1:
+        # A single event: its one row is the event.
+        occ = in_series[0]
+        cal.add_component(
+            _event(
+                occ,
+                uid=series_uid(page.pk),
+                request=request,
+                include_online_url=include_online_url,
+                sequence=base_sequence + occ.sequence,
+            )
+        )
+    elif in_series:
+        template = in_series[0]
+        master = icalendar.Event()
+        master.add("uid", series_uid(page.pk))
+        master.add("dtstamp", max(occ.updated_at for occ in rows).astimezone(datetime.UTC))
+        if page.all_day:
+            master.add("dtstart", start.date())
+            master.add("dtend", end.date())
+        else:
+            master.add("dtstart", start)
+            master.add("dtend", end)
+        if rrule:
+            if page.all_day and "UNTIL" in rrule:
+                rrule["UNTIL"] = [timezone.localtime(rrule["UNTIL"][0], zone).date()]
+            master.add("rrule", rrule)
+        for day in rdates:
+            master.add("rdate", _at(day, start, all_day=page.all_day))
+        for day in exdates:
+            master.add("exdate", _at(day, start, all_day=page.all_day))
+        master.add("summary", template.page.title)
+        master.add("sequence", base_sequence)
+        master.add("status", "CONFIRMED")
+        master.add("url", _page_url(template, request))
+        master.add("description", _description(_plain(template), include_online_url=include_online_url))
+        master.add("location", _location(template, include_online_url=include_online_url))
+        master.add("categories", [str(kind_label(template.kind))])
+        cal.add_component(master)
+        for occ in in_series:
+            if occ.detached or occ.is_moved or occ.status == OccurrenceStatus.CANCELLED:
+                override = _event(
+                    occ,
+                    uid=series_uid(page.pk),
+                    request=request,
+                    include_online_url=include_online_url,
+                    sequence=base_sequence + occ.sequence,
+                )
+                recurrence_id = timezone.localtime(occ.original_start, zone)
+                override.add("recurrence-id", recurrence_id.date() if page.all_day else recurrence_id)
+                cal.add_component(override)
+    for occ in outside:
+        cal.add_component(
+            _event(occ, uid=occurrence_uid(occ.pk), request=request, include_online_url=include_online_url)
+        )
+
+
+class _plain:
+    """An occurrence seen without its own status reason (for the series' description)."""
+
+    def __init__(self, occ):
+        self._occ = occ
+        self.status_reason = ""
+
+    def __getattr__(self, name):
+        return getattr(self._occ, name)
+
+
+def _at(day, start, *, all_day):
+    if all_day:
+        return day
+    return datetime.datetime.combine(day, start.timetz().replace(tzinfo=None), start.tzinfo)
+
+
+def _stored_dates(page):
+    """Exception and extra dates from the stored django-recurrence value, as local dates."""
+    rec = page.recurrence
+    if not rec:
+        return [], []
+    zone = local_zone()
+
+    def local_date(value):
+        if timezone.is_naive(value):
+            return value.date()
+        return timezone.localtime(value, zone).date()
+
+    return sorted({local_date(d) for d in rec.exdates}), sorted({local_date(d) for d in rec.rdates})
+
+
+def to_ics(cal):
+    return cal.to_ical()

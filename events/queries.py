@@ -1,0 +1,214 @@
+"""What /agenda/ and an event page show: occurrences (events and trainings alike) read from the
+engine's rows joined to their pages, in a fixed number of queries whatever their number."""
+
+import calendar
+import datetime
+from urllib.parse import urlencode
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail.models import Page
+
+from members.audience import Audience, audiences_for
+from registrations.models import Occurrence, Registration
+from registrations.models.registrations import ACTIVE_STATUSES
+from sectors.models import Sector
+
+from .models import OTHER_KINDS, EventFormat, EventKind, kind_label
+from .schedule import local_zone
+
+PER_PAGE = 20
+VIEWS = ("liste", "mois", "archives")
+
+
+def kind_choices():
+    return [*EventKind.choices, *OTHER_KINDS.items()]
+
+
+def visible_occurrences(request):
+    """Live occurrences of pages the visitor may see (privacy-restricted pages only for people
+    logged in), with their page and seat counts."""
+    occurrences = Occurrence.objects.live().select_related("page").with_seat_counts()
+    if not request.user.is_authenticated:
+        occurrences = occurrences.filter(page__in=Page.objects.public().values("pk"))
+    return occurrences
+
+
+def public_feed_occurrences():
+    """What anonymous feeds carry: live, public pages, not members-only."""
+    return (
+        Occurrence.objects.live()
+        .filter(page__in=Page.objects.public().values("pk"))
+        .exclude(audience=Audience.MEMBERS)
+        .select_related("page")
+    )
+
+
+class AgendaFilters:
+    """The agenda's filters, validated against known values; unknown ones are ignored with a notice."""
+
+    def __init__(self, params):
+        self.params = params
+        self.notices = []
+        self.values = {}
+        self.sectors = list(Sector.objects.in_use_order().only("slug", "name"))
+        from workinggroups.models import WorkingGroupPage
+
+        self.groups = list(WorkingGroupPage.objects.live().order_by("title").only("slug", "title"))
+        self.options = {
+            "type": (_("Type"), kind_choices()),
+            "secteur": (_("Secteur ou thème"), [(s.slug, s.name) for s in self.sectors]),
+            "groupe": (_("Groupe de travail"), [(g.slug, g.title) for g in self.groups]),
+            "public": (_("Public"), list(Audience.choices)),
+            "format": (_("Format"), list(EventFormat.choices)),
+        }
+        for name, (label, choices) in self.options.items():
+            value = (params.get(name) or "").strip()
+            if not value:
+                continue
+            if value in {key for key, _label in choices}:
+                self.values[name] = value
+            else:
+                self.notices.append(
+                    _("Le filtre « %(label)s » a une valeur inconnue ; il a été ignoré.") % {"label": label}
+                )
+
+    def apply(self, occurrences):
+        v = self.values
+        if "type" in v:
+            occurrences = occurrences.filter(kind=v["type"])
+        if "public" in v:
+            occurrences = occurrences.filter(audience=v["public"])
+        if "secteur" in v:
+            occurrences = occurrences.filter(page__eventpage__sector__slug=v["secteur"])
+        if "groupe" in v:
+            occurrences = occurrences.filter(page__eventpage__working_group__slug=v["groupe"])
+        if "format" in v:
+            occurrences = occurrences.filter(page__eventpage__format=v["format"])
+        return occurrences
+
+    def fields(self):
+        """(name, label, [(value, label, selected)]) for the filter form."""
+        return [
+            (name, label, [(key, text, self.values.get(name) == key) for key, text in choices])
+            for name, (label, choices) in self.options.items()
+        ]
+
+    def query(self, **extra):
+        params = {**self.values, **{k: v for k, v in extra.items() if v}}
+        return urlencode(params)
+
+
+def parse_month(value, notices):
+    today = timezone.localdate()
+    if not value:
+        return today.replace(day=1)
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        if not 1900 <= year <= 2200:
+            raise ValueError
+        return datetime.date(year, month, 1)
+    except (ValueError, TypeError):
+        notices.append(_("Le mois demandé n'est pas valide (format attendu : 2026-03) ; voici le mois en cours."))
+        return today.replace(day=1)
+
+
+def paginate(items, number):
+    paginator = Paginator(items, PER_PAGE)
+    try:
+        return paginator.page(number or 1)
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404(_("Cette page de l'agenda n'existe pas.")) from error
+
+
+def month_grid(first, occurrences):
+    """Weeks (Monday first) of ``first``'s month; each day is (date, [occurrences]) or None."""
+    zone = local_zone()
+    by_day = {}
+    for occ in occurrences:
+        day = timezone.localtime(occ.start, zone).date()
+        by_day.setdefault(day, []).append(occ)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        weeks.append([(day, by_day.get(day, [])) if day.month == first.month else None for day in week])
+    return weeks
+
+
+def agenda_context(request, index):
+    view = request.GET.get("vue") or "liste"
+    filters = AgendaFilters(request.GET)
+    notices = filters.notices
+    if view not in VIEWS:
+        notices.append(_("Cet affichage n'existe pas ; voici la liste."))
+        view = "liste"
+    occurrences = filters.apply(visible_occurrences(request))
+    now = timezone.now()
+    context = {
+        "view": view,
+        "filters": filters,
+        "filter_fields": filters.fields(),
+        "notices": notices,
+        "filter_query": filters.query(),
+        "feed_url": public_feed_url(filters),
+    }
+    if view == "mois":
+        first = parse_month(request.GET.get("mois"), notices)
+        last = (first + datetime.timedelta(days=32)).replace(day=1)
+        zone = local_zone()
+        start = datetime.datetime.combine(first, datetime.time(0), zone)
+        end = datetime.datetime.combine(last, datetime.time(0), zone)
+        month_rows = list(occurrences.between(start, end).order_by("start", "pk"))
+        previous = (first - datetime.timedelta(days=1)).replace(day=1)
+        context.update(
+            month=first,
+            weeks=month_grid(first, month_rows),
+            month_occurrences=month_rows,
+            previous_query=filters.query(vue="mois", mois=f"{previous:%Y-%m}"),
+            next_query=filters.query(vue="mois", mois=f"{last:%Y-%m}"),
+        )
+    elif view == "archives":
+        page = paginate(occurrences.past(now), request.GET.get("page"))
+        context.update(page_obj=page, occurrences=page.object_list)
+    else:
+        page = paginate(occurrences.upcoming(now), request.GET.get("page"))
+        context.update(page_obj=page, occurrences=page.object_list)
+    return context
+
+
+def public_feed_url(filters):
+    from django.urls import reverse
+
+    url = reverse("events:public_feed")
+    query = filters.query()
+    return f"{url}?{query}" if query else url
+
+
+def next_events(request, *, limit=4):
+    """The home page's "Prochains rendez-vous": one query."""
+    return list(visible_occurrences(request).scheduled().upcoming()[:limit])
+
+
+NEXT_SHOWN = 12
+
+
+def event_context(request, page):
+    """An event page: its next occurrences (cancelled and moved ones with their reason), seats
+    left, and the online link for people registered to one of its occurrences."""
+    now = timezone.now()
+    occurrences = page.occurrences.all().with_seat_counts()
+    registered = False
+    if request.user.is_authenticated:
+        mine = Registration.objects.filter(occurrence=OuterRef("pk"), user=request.user, status__in=ACTIVE_STATUSES)
+        occurrences = occurrences.annotate(is_registered=Exists(mine))
+    upcoming = list(occurrences.upcoming(now)[:NEXT_SHOWN])
+    registered = any(getattr(occ, "is_registered", False) for occ in upcoming)
+    return {
+        "next_occurrences": upcoming,
+        "is_registered": registered,
+        "may_take_part": page.audience in audiences_for(request.user),
+        "kind_label": kind_label(page.kind),
+    }

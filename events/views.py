@@ -1,0 +1,166 @@
+"""iCalendar feeds: public (with the agenda's filters), per sector, kind, working group, event,
+and the personal token feed. Conditional GETs answer 304 from validators computed from the data
+(last change and row count), never from the bytes (icalendar stamps the current time)."""
+
+import datetime
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from wagtail.models import Page
+
+from members.audience import Audience, audiences_for
+from registrations.models import Occurrence
+from registrations.models.registrations import ACTIVE_STATUSES
+from sectors.models import Sector
+
+from . import conf
+from .ical import build_calendar
+from .models import CalendarToken, EventKind
+from .queries import OTHER_KINDS, AgendaFilters, public_feed_occurrences
+
+
+def _window(occurrences):
+    since = timezone.now() - datetime.timedelta(days=conf.feed_past_days())
+    return occurrences.filter(end__gte=since)
+
+
+def _validators(occurrences):
+    """(etag, last_modified) from the data: last change of an occurrence or its page, and count."""
+    stats = occurrences.order_by().aggregate(
+        count=Count("pk"), changed=Max("updated_at"), published=Max("page__last_published_at")
+    )
+    moments = [m for m in (stats["changed"], stats["published"]) if m]
+    last = max(moments) if moments else None
+    raw = f"{stats['count']}:{last.isoformat() if last else '-'}"
+    return quote_etag(hashlib.sha256(raw.encode()).hexdigest()[:32]), last
+
+
+def _not_modified(request, etag, last):
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
+    return bool(since and last and int(last.timestamp()) <= since)
+
+
+def feed_response(request, occurrences, *, name, filename, private=False, as_series=True):
+    occurrences = _window(occurrences)
+    etag, last = _validators(occurrences)
+    if _not_modified(request, etag, last):
+        response = HttpResponseNotModified()
+    else:
+        cal = build_calendar(
+            list(occurrences.order_by("start", "pk")),
+            name=name,
+            request=request,
+            include_online_url=private,
+            as_series=as_series,
+        )
+        response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
+    response["ETag"] = etag
+    if last:
+        response["Last-Modified"] = http_date(last.timestamp())
+    if private:
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+    else:
+        response["Cache-Control"] = f"public, max-age={conf.feed_max_age()}"
+    return response
+
+
+@require_GET
+def public_feed(request):
+    filters = AgendaFilters(request.GET)
+    occurrences = filters.apply(public_feed_occurrences())
+    return feed_response(request, occurrences, name=_("RESECO — agenda"), filename="reseco-agenda")
+
+
+@require_GET
+def sector_feed(request, slug):
+    sector = get_object_or_404(Sector, slug=slug)
+    occurrences = public_feed_occurrences().filter(page__eventpage__sector=sector)
+    return feed_response(request, occurrences, name=_("RESECO — %(name)s") % {"name": sector.name}, filename=slug)
+
+
+@require_GET
+def kind_feed(request, kind):
+    labels = {**dict(EventKind.choices), **OTHER_KINDS}
+    if kind not in labels:
+        raise Http404(_("Ce type d'événement n'existe pas."))
+    occurrences = public_feed_occurrences().filter(kind=kind)
+    return feed_response(request, occurrences, name=_("RESECO — %(name)s") % {"name": labels[kind]}, filename=kind)
+
+
+@require_GET
+def working_group_feed(request, slug):
+    from workinggroups.models import WorkingGroupPage
+
+    group = WorkingGroupPage.objects.live().filter(slug=slug).first()
+    if group is None:
+        raise Http404(_("Ce groupe de travail n'existe pas."))
+    occurrences = public_feed_occurrences().filter(page__eventpage__working_group=group)
+    return feed_response(request, occurrences, name=_("RESECO — %(name)s") % {"name": group.title}, filename=slug)
+
+
+@require_GET
+def event_feed(request, page_id):
+    page = Page.objects.live().public().filter(pk=page_id).first()
+    if page is None or not Occurrence.objects.filter(page_id=page_id).exists():
+        raise Http404(_("Cet événement n'existe pas ou n'est pas public."))
+    occurrences = Occurrence.objects.filter(page_id=page_id).select_related("page")
+    audience = occurrences.values_list("audience", flat=True).first()
+    if audience == Audience.MEMBERS and Audience.MEMBERS not in audiences_for(request.user):
+        raise Http404(_("Cet événement est réservé aux membres du réseau."))
+    private = request.user.is_authenticated
+    return feed_response(request, occurrences, name=page.title, filename=f"evenement-{page_id}", private=private)
+
+
+@require_GET
+def personal_feed(request, token):
+    found = CalendarToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if found is None:
+        raise Http404(_("Ce lien d'agenda personnel n'existe pas ou a été révoqué."))
+    occurrences = (
+        Occurrence.objects.live()
+        .filter(registrations__user=found.user, registrations__status__in=ACTIVE_STATUSES)
+        .exclude(audience__in=[a for a in Audience.values if a not in audiences_for(found.user)])
+        .distinct()
+        .select_related("page")
+    )
+    return feed_response(
+        request,
+        occurrences,
+        name=_("RESECO — mon agenda"),
+        filename="reseco-mon-agenda",
+        private=True,
+        as_series=False,
+    )
+
+
+@login_required
+@require_POST
+def regenerate_token(request):
+    """Create or replace the person's personal feed token (the old link stops working)."""
+    CalendarToken.objects.filter(user=request.user).delete()
+    CalendarToken.objects.create(user=request.user)
+    messages.success(request, _("Votre nouveau lien d'agenda personnel est prêt ; l'ancien ne fonctionne plus."))
+    return redirect("members:account")
+
+
+@login_required
+@require_POST
+def revoke_token(request):
+    deleted, _rows = CalendarToken.objects.filter(user=request.user).delete()
+    if deleted:
+        messages.success(request, _("Votre lien d'agenda personnel est révoqué."))
+    return redirect("members:account")

@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wagtail import hooks
+from wagtail.admin.widgets import Button
+
+from members.account import AccountSection
+from registrations.models import Occurrence, Registration
+
+from . import admin_views
+from .models import CalendarToken, EventPage
+from .services import materialise, touch
+
+
+@hooks.register("register_admin_urls")
+def register_occurrence_admin_urls():
+    return [path("agenda/", include((admin_views.urlpatterns, "events_admin"), namespace="events_admin"))]
+
+
+def _occurrences_button(page, user, priority):
+    if isinstance(page.specific_deferred, EventPage) and page.permissions_for_user(user).can_edit():
+        yield Button(
+            gettext_lazy("Occurrences (annuler, déplacer)"),
+            reverse("events_admin:occurrences", args=[page.pk]),
+            icon_name="date",
+            priority=priority,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def occurrences_header_button(page, user, view_name=None, next_url=None):
+    yield from _occurrences_button(page, user, 45)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def occurrences_listing_button(page, user, next_url=None):
+    yield from _occurrences_button(page, user, 45)
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_pages_with_registrations(request, page):
+    """Occurrence.page is PROTECT: a page (or a descendant) whose occurrences have registrations
+    cannot be deleted (registrations are history); otherwise its occurrences go first."""
+    pages = page.get_descendants(inclusive=True)
+    if Registration.objects.filter(occurrence__page__in=pages).exists():
+        messages.error(
+            request,
+            _(
+                "« %(title)s » ne peut pas être supprimée : des personnes sont inscrites à ses dates. "
+                "Annulez les dates concernées et dépubliez la page."
+            )
+            % {"title": page.title},
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    if request.method == "POST":
+        Occurrence.objects.filter(page__in=pages).delete()
+    return None
+
+
+@hooks.register("after_move_page")
+def resync_after_move(request, page):
+    specific = page.specific
+    if isinstance(specific, EventPage):
+        materialise(specific)
+        touch(specific)  # feeds carry the page's URL
+
+
+@hooks.register("register_account_section")
+def personal_calendar_section():
+    def context(request):
+        token = CalendarToken.objects.filter(user=request.user).values_list("token", flat=True).first()
+        url = request.build_absolute_uri(reverse("events:personal_feed", args=[token])) if token else None
+        return {"calendar_feed_url": url}
+
+    return AccountSection(
+        key="agenda",
+        title=gettext_lazy("Mon agenda personnel"),
+        order=15,
+        template_name="events/account_section.html",
+        get_context=context,
+        is_shown=lambda request: request.user.is_authenticated,
+    )
