@@ -12,4 +12,9 @@ def homepage_sections(request):
         .prefetch_related("periods")
         .order_by("-last_published_at")[:4]
     )
-    return {"group_news": groups}
+    from resources.models import ResourcePage
+
+    latest_resources = ResourcePage.objects.live().public().defer_streamfields().order_by("-first_published_at")[:4]
+    from events.queries import next_events
+
+    return {"group_news": groups, "latest_resources": latest_resources, "next_events": next_events(request)}

@@ -6,3 +6,11 @@ class ResourcesConfig(AppConfig):
     name = "resources"
     label = "resources"
     verbose_name = _("Ressources")
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from .models import MinutesPage
+        from .services import restrict_new_minutes
+
+        page_published.connect(restrict_new_minutes, sender=MinutesPage, dispatch_uid="resources_minutes_privacy")

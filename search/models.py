@@ -1,9 +1,12 @@
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page
 
+from resources.mixins import ClientErrorStatusMixin
 
-class SearchPage(Page):
+
+class SearchPage(ClientErrorStatusMixin, Page):
     """/recherche/: full-text search of pages and documents."""
 
     max_count = 1
@@ -14,8 +17,28 @@ class SearchPage(Page):
         verbose_name = _("page de recherche")
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import search_pages
+        from .queries import search_site
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(search_pages(request))
+        context.update(search_site(request))
         return context
+
+
+class SearchLog(models.Model):
+    """What people search for: one row per normalised query, with its latest result count, so
+    editors see popular searches and those that find nothing."""
+
+    query_string = models.CharField(_("recherche"), max_length=255, unique=True)
+    hits = models.PositiveIntegerField(_("nombre de recherches"), default=0)
+    zero_result_hits = models.PositiveIntegerField(_("recherches sans résultat"), default=0)
+    last_result_count = models.PositiveIntegerField(_("résultats la dernière fois"), default=0)
+    first_searched_at = models.DateTimeField(_("première recherche"), auto_now_add=True)
+    last_searched_at = models.DateTimeField(_("dernière recherche"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-last_searched_at"]
+        verbose_name = _("recherche des visiteurs")
+        verbose_name_plural = _("recherches des visiteurs")
+
+    def __str__(self):
+        return self.query_string

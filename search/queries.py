@@ -1,25 +1,331 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.utils.translation import gettext as _
+"""Site search: pages and documents, French matching (the database backend's configuration),
+facets by type and sector with counts, highlighted snippets, paging, promoted results first,
+and never a page or document the visitor may not open.
 
+The search asks the backend for at most ``CANDIDATES`` pages and as many documents, then
+builds facets and pages in Python over those rows, so the number of SQL queries does not grow
+with the number of resources."""
+
+import re
+import unicodedata
+
+from django import forms
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.documents import get_document_model
 from wagtail.models import Page
+from wagtail.search.utils import normalise_query_string
+
+from sectors.models import Sector
+
+from .models import SearchLog
+from .privacy import page_is_viewable, viewable_documents, viewable_pages
 
 MAX_QUERY_LENGTH = 200
+MAX_TERMS = 15
+CANDIDATES = 200
 PAGE_SIZE = 10
+SNIPPET_LENGTH = 220
+
+DOCUMENT = "document"
+GROUP = "groupe-de-travail"
+OTHER = "page"
 
 
-def search_pages(request):
-    """Search live, public pages; the query is trimmed, bounded and never trusted."""
-    query = (request.GET.get("q") or "").strip()
-    error = None
-    if len(query) > MAX_QUERY_LENGTH:
-        error = _("La recherche est limitée à %(max)s caractères.") % {"max": MAX_QUERY_LENGTH}
-        query = query[:MAX_QUERY_LENGTH]
-    results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().specific().search(query)
-    paginator = Paginator(results, PAGE_SIZE)
+def facet_types():
+    """Facet values for « type », in display order."""
+    from resources.models import ResourceType
+
+    return [
+        *ResourceType.choices,
+        (GROUP, _("Groupe de travail")),
+        ("evenement", _("Événement")),
+        ("formation", _("Formation")),
+        ("faq", _("Question fréquente")),
+        (OTHER, _("Page")),
+        (DOCUMENT, _("Document")),
+    ]
+
+
+# Page models (app_label.model) whose pages get their own facet value; other pages are « Page ».
+MODEL_TYPES = {
+    "workinggroups.workinggrouppage": GROUP,
+    "events.eventpage": "evenement",
+    "trainings.trainingpage": "formation",
+    "helpdesk.faqpage": "faq",
+}
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher sur le site"), required=False, max_length=MAX_QUERY_LENGTH)
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    secteur = forms.ModelChoiceField(
+        label=_("Secteur"), queryset=Sector.objects.none(), required=False, to_field_name="slug"
+    )
+
+    def __init__(self, data, *, sectors):
+        super().__init__(data)
+        self.fields["type"].choices = [("", _("Tous"))] + facet_types()
+        self.fields["secteur"].queryset = Sector.objects.in_use_order()
+        self.fields["secteur"].widget.choices = [("", _("Tous"))] + [(s.slug, s.name) for s in sectors]
+        self.fields["q"].error_messages["max_length"] = _(
+            "La recherche est limitée à %(limit_value)d caractères : raccourcissez-la."
+        )
+        message = _("Cette valeur n'existe pas : choisissez dans la liste.")
+        self.fields["type"].error_messages["invalid_choice"] = message
+        self.fields["secteur"].error_messages["invalid_choice"] = message
+
+    def clean_q(self):
+        query = CONTROL_CHARS.sub(" ", self.cleaned_data.get("q") or "")
+        query = " ".join(query.split())
+        if query and not search_terms(query):
+            raise forms.ValidationError(_("Saisissez au moins un mot (lettres ou chiffres)."))
+        if len(search_terms(query).split()) > MAX_TERMS:
+            raise forms.ValidationError(
+                _("La recherche est limitée à %(max)d mots : gardez les plus importants.") % {"max": MAX_TERMS}
+            )
+        return query
+
+
+def search_terms(query):
+    """The words of the query, without operators or punctuation that a backend could parse."""
+    return " ".join(re.findall(r"\w+", query))[:MAX_QUERY_LENGTH]
+
+
+def _fold(text):
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
+
+
+def _stems(query):
+    """Approximate French stems of the query's words, to highlight « restaurant » for « restauration »."""
+    words = re.findall(r"\w+", _fold(query))
+    return sorted({w[: max(4, min(len(w), 6))] for w in words if len(w) >= 3}, key=len, reverse=True)
+
+
+def highlight(text, query, length=SNIPPET_LENGTH):
+    """A snippet of ``text`` around the first match, escaped, with matches in <mark>."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    stems = _stems(query)
+    folded = _fold(text)
+    # Folding never changes the length of these Latin texts' characters count in practice; guard anyway.
+    if len(folded) != len(text):
+        return escape(Truncator(text).chars(length))
+    pattern = re.compile(r"\b(" + "|".join(re.escape(s) for s in stems) + r")\w*") if stems else None
+    first = pattern.search(folded) if pattern else None
+    start = max(0, first.start() - length // 3) if first else 0
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    end = min(len(text), start + length)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    pieces, cursor = [], start
+    for match in pattern.finditer(folded, start, end) if pattern else []:
+        pieces.append(escape(text[cursor : match.start()]))
+        pieces.append(f"<mark>{escape(text[match.start() : match.end()])}</mark>")
+        cursor = match.end()
+    pieces.append(escape(text[cursor:end]))
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 (every piece is escaped above)
+
+
+def _text_of(page):
+    """The text a page's snippet is taken from: its summary or purpose, then its body's text."""
+    parts = []
+    for name in ("search_snippet_source", "purpose", "intro", "search_description", "mission", "specifications"):
+        value = getattr(page, name, "")
+        if value:
+            parts.append(strip_tags(str(value)))
+    body = getattr(page, "body", None)
+    if body is not None and hasattr(body, "stream_block"):
+        parts.extend(strip_tags(str(text)) for text in body.stream_block.get_searchable_content(body))
+    return " ".join(parts) or page.title
+
+
+def _page_facets(pages):
+    """(type, sector id) of each page id, in one query per page model that has a sector."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from resources.models import ResourcePage
+
+    facets = {}
+    by_model = {}
+    for page in pages:
+        by_model.setdefault(page.content_type_id, []).append(page.pk)
+    resource_ids = set()
+    for content_type_id, ids in by_model.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue
+        if issubclass(model, ResourcePage):
+            resource_ids.update(ids)
+            continue
+        key = f"{model._meta.app_label}.{model._meta.model_name}"
+        kind = MODEL_TYPES.get(key, OTHER)
+        has_sector = any(f.name == "sector" for f in model._meta.get_fields())
+        if has_sector and apps.is_installed(model._meta.app_label):
+            for pk, sector_id in model.objects.filter(pk__in=ids).values_list("pk", "sector_id"):
+                facets[pk] = (kind, sector_id)
+        for pk in ids:
+            facets.setdefault(pk, (kind, None))
+    if resource_ids:
+        rows = ResourcePage.objects.filter(pk__in=resource_ids).values_list("pk", "resource_type", "sector_id")
+        for pk, resource_type, sector_id in rows:
+            facets[pk] = (resource_type, sector_id)
+    return facets
+
+
+def _count(hits, key):
+    counts = {}
+    for hit in hits:
+        counts[hit[key]] = counts.get(hit[key], 0) + 1
+    return counts
+
+
+@transaction.atomic
+def log_search(query, result_count):
+    """Record a search for the editors (Wagtail's query hits and our zero-result log)."""
+    normalised = normalise_query_string(query)[:255]
+    if not normalised:
+        return
+    Query.get(normalised).add_hit()
+    log, created = SearchLog.objects.get_or_create(query_string=normalised)
+    SearchLog.objects.filter(pk=log.pk).update(
+        hits=F("hits") + 1,
+        zero_result_hits=F("zero_result_hits") + (0 if result_count else 1),
+        last_result_count=result_count,
+        last_searched_at=timezone.now(),
+    )
+
+
+def promotions_for(query, request):
+    """Promoted results (search_promotions) the visitor may open, in the editors' order."""
+    normalised = normalise_query_string(query)[:255]
+    picks = (
+        SearchPromotion.objects.filter(query__query_string=normalised)
+        .select_related("page")
+        .order_by("sort_order", "pk")
+    )
+    return [p for p in picks if p.page is None or (p.page.live and page_is_viewable(p.page, request))]
+
+
+def search_site(request):
+    sectors = list(Sector.objects.in_use_order())
+    form = SearchForm(request.GET, sectors=sectors)
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    query = cleaned.get("q", "") if "q" not in form.errors else ""
+    context = {
+        "search_form": form,
+        "filters_invalid": bool(form.errors),
+        "query": query,
+        "sectors": sectors,
+        "type_labels": dict(facet_types()),
+    }
+    if not query:
+        return context
+
+    pages = list(
+        viewable_pages(Page.objects.live().filter(depth__gt=1), request)
+        .search(search_terms(query), operator="and")
+        .annotate_score("_score")[:CANDIDATES]
+    )
+    Document = get_document_model()
+    documents = list(
+        viewable_documents(Document.objects.select_related("collection"), request)
+        .search(search_terms(query), operator="and")
+        .annotate_score("_score")[:CANDIDATES]
+    )
+    promotions = promotions_for(query, request)
+    promoted_ids = {p.page_id for p in promotions if p.page_id}
+
+    facets = _page_facets(pages)
+    hits = [
+        {
+            "object": page,
+            "type": facets.get(page.pk, (OTHER, None))[0],
+            "sector": facets.get(page.pk, (OTHER, None))[1],
+            "score": page._score or 0,
+        }
+        for page in pages
+        if page.pk not in promoted_ids
+    ] + [{"object": doc, "type": DOCUMENT, "sector": None, "score": doc._score or 0} for doc in documents]
+    hits.sort(key=lambda hit: -hit["score"])
+
+    wanted_type = cleaned.get("type") if "type" not in form.errors else None
+    wanted_sector = cleaned.get("secteur") if "secteur" not in form.errors else None
+    by_sector = [h for h in hits if not wanted_sector or h["sector"] == wanted_sector.pk]
+    by_type = [h for h in hits if not wanted_type or h["type"] == wanted_type]
+    type_counts = _count(by_sector, "type")
+    sector_counts = _count(by_type, "sector")
+    selected = [h for h in by_sector if not wanted_type or h["type"] == wanted_type]
+
+    paginator = Paginator(selected, PAGE_SIZE)
     try:
-        page = paginator.page(request.GET.get("page") or 1)
+        results = paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger):
-        page = paginator.page(1)
-    return {"query": query, "search_error": error, "results": page}
+        results = paginator.page(1)
+        context["filters_invalid"] = True
+        context["page_error"] = gettext("Cette page de résultats n'existe pas : voici la première.")
+
+    # Only the shown pages are loaded with their own fields, for the snippets.
+    shown_ids = [h["object"].pk for h in results if h["type"] != DOCUMENT]
+    specific = {p.pk: p for p in Page.objects.filter(pk__in=shown_ids).specific()} if shown_ids else {}
+    for hit in results:
+        obj = hit["object"]
+        if hit["type"] == DOCUMENT:
+            hit["url"], hit["title"] = obj.url, obj.title
+            hit["snippet"] = highlight(obj.title, query)
+            hit["meta"] = f"{obj.file_extension.upper()}"
+        else:
+            page = specific.get(obj.pk, obj)
+            hit["url"], hit["title"] = page.get_url(request), page.title
+            hit["snippet"] = highlight(_text_of(page), query)
+        hit["type_label"] = context["type_labels"].get(hit["type"], "")
+
+    if not request.GET.get("page") and not wanted_type and not wanted_sector:
+        log_search(query, len(hits) + len(promotions))
+
+    sector_names = {s.pk: s for s in sectors}
+    context.update(
+        {
+            "results": results,
+            "total": len(selected),
+            "promotions": promotions if results.number == 1 else [],
+            "type_facets": [
+                {"value": value, "label": label, "count": type_counts[value], "selected": value == wanted_type}
+                for value, label in facet_types()
+                if type_counts.get(value)
+            ],
+            "sector_facets": [
+                {
+                    "value": sector_names[pk].slug,
+                    "label": sector_names[pk].name,
+                    "count": count,
+                    "selected": wanted_sector is not None and pk == wanted_sector.pk,
+                }
+                for pk, count in sorted(sector_counts.items(), key=lambda item: -item[1])
+                if pk in sector_names
+            ],
+            "wanted_type": wanted_type,
+            "wanted_sector": wanted_sector,
+            "truncated": len(pages) >= CANDIDATES or len(documents) >= CANDIDATES,
+        }
+    )
+    return context

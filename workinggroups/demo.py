@@ -1,5 +1,6 @@
 """Demo: every working group the network has run, with its periods (issue 2's history)."""
 
+from members.models import Organisation
 from sectors.models import Sector
 
 from .models import WorkingGroupIndexPage, WorkingGroupPage, WorkingGroupPeriod
@@ -129,10 +130,41 @@ GROUPS = [
 ]
 
 
+# Pilot authority and the person who leads the group, by group slug.
+PILOTS = {
+    "gaz-effet-de-serre": ("Région Pays de la Loire", "Chargée de mission climat"),
+    "textiles": ("Ville de Nantes", "Sophie Le Goff, acheteuse publique"),
+    "nettoyage": ("Rennes Métropole", "Yann Kerouac, responsable de la commande publique"),
+    "alimentation-restauration": ("Ville de Nantes", "Responsable de la restauration scolaire"),
+    "politique-achat": ("Région Bretagne", "Direction des achats"),
+    "bois-mobilier": ("Département du Finistère", "Service patrimoine"),
+    "vehicules-mobilite": ("Nantes Métropole", "Responsable du parc automobile"),
+    "groupements-commandes": ("Département de Loire-Atlantique", "Service de la commande publique"),
+    "impression": ("Département de Loire-Atlantique", "Responsable de la reprographie"),
+    "construction": ("Angers Loire Métropole", "Direction du bâtiment"),
+    "prestations-intellectuelles": ("Tours Métropole Val de Loire", "Service juridique et achats"),
+    "gaz-electricite": ("Orléans Métropole", "Conseiller en énergie partagé"),
+    "marches-reserves": ("Brest Métropole", "Facilitatrice des clauses sociales"),
+    "indicateurs": ("Région Centre-Val de Loire", "Mission évaluation"),
+    "rse": ("Ville de Rennes", "Direction de la commande publique"),
+    "voirie": ("Département d'Ille-et-Vilaine", "Direction des routes"),
+    "fournitures": ("Ville du Mans", "Service des moyens généraux"),
+    "economie-circulaire": ("Lorient Agglomération", "Chargé de mission économie circulaire"),
+}
+PARTICIPANTS_PER_GROUP = 5
+
+
 def load(demo):
     index = WorkingGroupIndexPage.objects.get()
     sectors = {s.slug: s for s in Sector.objects.all()}
-    for slug, title, sector, periods, purpose in GROUPS:
+    organisations = list(Organisation.objects.order_by("name"))
+    by_name = {o.name: o for o in organisations}
+    for number, (slug, title, sector, periods, purpose) in enumerate(GROUPS):
+        pilot, pilot_name = PILOTS[slug]
+        others = [o for o in organisations if o.name != pilot]
+        participants = [by_name[pilot]] + [
+            others[(number * 3 + step * 7) % len(others)] for step in range(PARTICIPANTS_PER_GROUP - 1)
+        ]
         demo.child_page(
             index,
             WorkingGroupPage,
@@ -140,9 +172,12 @@ def load(demo):
             title=title,
             sector=sectors[sector],
             purpose=purpose,
+            pilot_organisation=by_name[pilot],
+            pilot_name=pilot_name,
+            participants=participants,
             periods=[
                 WorkingGroupPeriod(start_year=start, end_year=end, sort_order=order)
                 for order, (start, end) in enumerate(periods)
             ],
         )
-    demo.step(f"{len(GROUPS)} groupes de travail")
+    demo.step(f"{len(GROUPS)} groupes de travail, avec pilotes et collectivités participantes")

@@ -3,17 +3,18 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
 from home.models import SectionIndexPage
+from resources.mixins import ClientErrorStatusMixin
 
 
-class WorkingGroupIndexPage(SectionIndexPage):
+class WorkingGroupIndexPage(ClientErrorStatusMixin, SectionIndexPage):
     """/groupes-de-travail/: every working group, current, past and planned."""
 
     subpage_types = ["workinggroups.WorkingGroupPage"]
@@ -22,18 +23,10 @@ class WorkingGroupIndexPage(SectionIndexPage):
         verbose_name = _("liste des groupes de travail")
 
     def get_context(self, request, *args, **kwargs):
+        from .queries import group_listing
+
         context = super().get_context(request, *args, **kwargs)
-        groups = list(
-            WorkingGroupPage.objects.child_of(self)
-            .live()
-            .public()
-            .defer_streamfields()
-            .select_related("sector")
-            .prefetch_related("periods")
-        )
-        context["current_groups"] = [g for g in groups if g.status == WorkingGroupPage.Status.CURRENT]
-        context["planned_groups"] = [g for g in groups if g.status == WorkingGroupPage.Status.PLANNED]
-        context["past_groups"] = [g for g in groups if g.status == WorkingGroupPage.Status.PAST]
+        context.update(group_listing(request, self))
         return context
 
 
@@ -60,10 +53,36 @@ class WorkingGroupPage(Page):
     body = StreamField(
         BaseStreamBlock(), verbose_name=_("présentation"), blank=True, help_text=_("Présentation détaillée du groupe.")
     )
+    pilot_organisation = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("collectivité pilote"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="piloted_groups",
+        help_text=_("La collectivité membre qui pilote le groupe."),
+    )
+    pilot_name = models.CharField(
+        _("pilote"),
+        max_length=200,
+        blank=True,
+        help_text=_("La personne qui anime le groupe (nom et fonction), si elle est nommée."),
+    )
+    participants = ParentalManyToManyField(
+        "members.Organisation",
+        verbose_name=_("collectivités participantes"),
+        blank=True,
+        related_name="working_groups",
+        help_text=_("Les collectivités membres qui participent au groupe."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("sector"),
         FieldPanel("purpose"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("pilot_organisation"), FieldPanel("pilot_name")]), FieldPanel("participants")],
+            heading=_("Pilotage et participants"),
+        ),
         InlinePanel(
             "periods",
             label=_("périodes d'activité"),
@@ -84,6 +103,18 @@ class WorkingGroupPage(Page):
     class Meta:
         verbose_name = _("groupe de travail")
         verbose_name_plural = _("groupes de travail")
+
+    def get_context(self, request, *args, **kwargs):
+        from .queries import group_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(group_detail(request, self))
+        return context
+
+    @property
+    def pilot_display(self):
+        names = [str(self.pilot_organisation) if self.pilot_organisation_id else "", self.pilot_name]
+        return " — ".join(n for n in names if n)
 
     @property
     def sorted_periods(self):

@@ -1,0 +1,111 @@
+"""Working groups: the listing's filters and what a group's page shows (meetings from the
+events, the market-engagement meeting, deliverables, and members-only minutes)."""
+
+from django import forms
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from search.privacy import viewable_pages
+from sectors.models import Sector
+
+MEETINGS_SHOWN = 6
+MARKET_ENGAGEMENT = "market_engagement"
+
+
+class GroupFilterForm(forms.Form):
+    secteur = forms.ModelChoiceField(
+        label=_("Secteur"), queryset=Sector.objects.none(), required=False, to_field_name="slug", empty_label=_("Tous")
+    )
+    statut = forms.ChoiceField(label=_("Statut"), required=False)
+
+    def __init__(self, data):
+        from .models import WorkingGroupPage
+
+        super().__init__(data)
+        self.fields["secteur"].queryset = Sector.objects.filter(working_groups__isnull=False).distinct().in_use_order()
+        self.fields["statut"].choices = [("", _("Tous"))] + list(WorkingGroupPage.Status.choices)
+        message = _("Cette valeur n'existe pas : choisissez dans la liste.")
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = message
+
+
+def group_listing(request, index):
+    from .models import WorkingGroupPage
+
+    form = GroupFilterForm(request.GET)
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    groups = (
+        viewable_pages(WorkingGroupPage.objects.child_of(index).live(), request)
+        .defer_streamfields()
+        .select_related("sector")
+        .prefetch_related("periods")
+        .order_by("title")
+    )
+    if cleaned.get("secteur") and "secteur" not in form.errors:
+        groups = groups.filter(sector=cleaned["secteur"])
+    groups = list(groups)
+    status = cleaned.get("statut") if "statut" not in form.errors else None
+    if status:  # the status follows from the periods and the year: computed on the prefetched rows
+        groups = [g for g in groups if g.status == status]
+    return {
+        "filter_form": form,
+        "filters_invalid": bool(form.errors),
+        "current_groups": [g for g in groups if g.status == WorkingGroupPage.Status.CURRENT],
+        "planned_groups": [g for g in groups if g.status == WorkingGroupPage.Status.PLANNED],
+        "past_groups": [g for g in groups if g.status == WorkingGroupPage.Status.PAST],
+        "group_count": len(groups),
+    }
+
+
+def _event_model_with_group():
+    """Engineer A's EventPage when it has its ``working_group`` field; None before it lands."""
+    try:
+        model = apps.get_model("events", "EventPage")
+        model._meta.get_field("working_group")
+        model._meta.get_field("kind")
+    except (LookupError, FieldDoesNotExist):
+        return None
+    return model
+
+
+def group_occurrences(group):
+    """The group's meetings: occurrences of its events (an empty queryset before events land)."""
+    from registrations.models import Occurrence
+
+    if _event_model_with_group() is None:
+        return Occurrence.objects.none()
+    return Occurrence.objects.filter(page__eventpage__working_group=group, page__live=True).select_related("page")
+
+
+def group_feed_url(group):
+    try:
+        return reverse("events:working_group_feed", kwargs={"slug": group.slug})
+    except NoReverseMatch:
+        return None
+
+
+def group_detail(request, group):
+    from resources.models import ResourceType
+    from resources.queries import resources_for
+
+    now = timezone.now()
+    occurrences = group_occurrences(group)
+    meetings = occurrences.exclude(kind=MARKET_ENGAGEMENT)
+    market = occurrences.filter(kind=MARKET_ENGAGEMENT)
+    resources = list(resources_for(request).filter(working_group=group).defer_streamfields().order_by("-year", "title"))
+    restricted = set(group.resources.live().not_public().values_list("pk", flat=True))
+    members_documents = [r for r in resources if r.pk in restricted or r.resource_type == ResourceType.MINUTES]
+    deliverables = [r for r in resources if r not in members_documents]
+    return {
+        "upcoming_meetings": list(meetings.filter(end__gte=now).order_by("start")[:MEETINGS_SHOWN]),
+        "past_meetings": list(meetings.filter(end__lt=now).order_by("-start")[:MEETINGS_SHOWN]),
+        "market_engagement": list(market.order_by("-start")[:3]),
+        "feed_url": group_feed_url(group),
+        "deliverables": deliverables,
+        "members_documents": members_documents,
+        "participants": list(group.participants.order_by("name")),
+    }
