@@ -84,8 +84,22 @@ def build_calendar(occurrences, *, name, request, include_online_url=False, as_s
                 cal.add_component(
                     _event(occ, uid=occurrence_uid(occ.pk), request=request, include_online_url=include_online_url)
                 )
-    cal.add_missing_timezones()
+    add_timezones(cal)
     return cal
+
+
+def add_timezones(cal):
+    """One VTIMEZONE per TZID used, from the library; each RDATE on its own line, because
+    ical.js (Thunderbird) reads only the first value of a multi-valued RDATE in a VTIMEZONE."""
+    cal.add_missing_timezones(first_date=datetime.date(2000, 1, 1), last_date=datetime.date(2045, 1, 1))
+    for tz in cal.walk("VTIMEZONE"):
+        for rule in tz.subcomponents:
+            rdates = rule.pop("RDATE", None)
+            if rdates is None:
+                continue
+            for prop in rdates if isinstance(rdates, list) else [rdates]:
+                for moment in prop.dts:
+                    rule.add("rdate", moment.dt)
 
 
 def _page_url(occ, request):

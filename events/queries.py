@@ -9,6 +9,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from wagtail.models import Page
@@ -55,27 +56,41 @@ class AgendaFilters:
         self.params = params
         self.notices = []
         self.values = {}
-        self.sectors = list(Sector.objects.in_use_order().only("slug", "name"))
-        from workinggroups.models import WorkingGroupPage
-
-        self.groups = list(WorkingGroupPage.objects.live().order_by("title").only("slug", "title"))
-        self.options = {
-            "type": (_("Type"), kind_choices()),
-            "secteur": (_("Secteur ou thème"), [(s.slug, s.name) for s in self.sectors]),
-            "groupe": (_("Groupe de travail"), [(g.slug, g.title) for g in self.groups]),
-            "public": (_("Public"), list(Audience.choices)),
-            "format": (_("Format"), list(EventFormat.choices)),
+        self.labels = {
+            "type": _("Type"),
+            "secteur": _("Secteur ou thème"),
+            "groupe": _("Groupe de travail"),
+            "public": _("Public"),
+            "format": _("Format"),
         }
-        for name, (label, choices) in self.options.items():
+        for name, label in self.labels.items():
             value = (params.get(name) or "").strip()
             if not value:
                 continue
-            if value in {key for key, _label in choices}:
+            if value in {key for key, _label in self.choices(name)}:
                 self.values[name] = value
             else:
                 self.notices.append(
                     _("Le filtre « %(label)s » a une valeur inconnue ; il a été ignoré.") % {"label": label}
                 )
+
+    @cached_property
+    def sectors(self):
+        return [(s.slug, s.name) for s in Sector.objects.in_use_order().only("slug", "name")]
+
+    @cached_property
+    def groups(self):
+        from workinggroups.models import WorkingGroupPage
+
+        return [(g.slug, g.title) for g in WorkingGroupPage.objects.live().order_by("title").only("slug", "title")]
+
+    def choices(self, name):
+        """Known values of a filter (sectors and groups are read only when needed: one query each)."""
+        if name == "secteur":
+            return self.sectors
+        if name == "groupe":
+            return self.groups
+        return {"type": kind_choices(), "public": list(Audience.choices), "format": list(EventFormat.choices)}[name]
 
     def apply(self, occurrences):
         v = self.values
@@ -94,8 +109,8 @@ class AgendaFilters:
     def fields(self):
         """(name, label, [(value, label, selected)]) for the filter form."""
         return [
-            (name, label, [(key, text, self.values.get(name) == key) for key, text in choices])
-            for name, (label, choices) in self.options.items()
+            (name, label, [(key, text, self.values.get(name) == key) for key, text in self.choices(name)])
+            for name, label in self.labels.items()
         ]
 
     def query(self, **extra):

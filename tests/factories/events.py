@@ -2,6 +2,7 @@
 so that Wagtail's page_published signal materialises their occurrences)."""
 
 import datetime
+import itertools
 from zoneinfo import ZoneInfo
 
 import factory
@@ -10,6 +11,7 @@ import wagtail_factories
 from events.models import EventExceptionDate, EventExtraDate, EventIndexPage, EventPage
 
 PARIS = ZoneInfo("Europe/Paris")
+_numbers = itertools.count()
 
 
 def paris(year, month, day, hour=0, minute=0):
@@ -48,3 +50,27 @@ def publish(page, *, exceptions=(), extras=()):
     page.save_revision().publish()
     page.refresh_from_db()
     return page
+
+
+def make_events(agenda, count, *, recurring=0, start=None):
+    """``count`` live event pages with their occurrences (``recurring`` of them monthly series
+    of 12 dates), created without revisions to stay fast."""
+    from events.services import materialise
+
+    start = start or paris(2030, 1, 7, 14)
+    pages = []
+    for n in range(count):
+        number = next(_numbers)
+        begin = start + datetime.timedelta(days=n % 300, hours=n % 3)
+        page = EventPageFactory.build(
+            title=f"Rencontre {number}",
+            start=begin,
+            end=begin + datetime.timedelta(hours=2),
+            kind=["thematic", "webinar", "awareness_day"][n % 3],
+        )
+        if n < recurring:
+            page.repeat, page.repeat_count = "monthly_day", 12
+        agenda.add_child(instance=page)
+        materialise(page)
+        pages.append(page)
+    return pages
