@@ -453,7 +453,7 @@ def compute(period, *, compare=True, now=None):
         for key, breakdown in report.breakdowns.items():
             before = {row.key: row.values for row in previous.breakdowns[key].rows}
             for row in breakdown.rows:
-                row.previous = before.get(row.key, {})
+                row.previous = before.get(row.key) or {c.key: 0 for c in breakdown.columns if c.unit != "%"}
     return report
 
 

@@ -1,0 +1,76 @@
+"""The activity report as CSV and XLSX: one row per figure and per breakdown cell."""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+HEADERS = ["section", "indicateur", "détail", "mesure", "valeur", "période précédente", "unité"]
+
+
+def flat_rows(report):
+    """(section, indicator, detail, measure, value, previous, unit) for every number of the report."""
+    for figure in report.figures.values():
+        yield (
+            str(report.sections.get(figure.section, figure.section)),
+            figure.label,
+            "",
+            "",
+            figure.value if figure.available else _("non disponible"),
+            figure.previous,
+            figure.unit,
+        )
+    for breakdown in report.breakdowns.values():
+        for row in breakdown.rows:
+            for column in breakdown.columns:
+                yield (
+                    str(report.sections.get(breakdown.section, breakdown.section)),
+                    breakdown.title,
+                    row.label,
+                    column.label,
+                    row.values.get(column.key),
+                    row.previous.get(column.key),
+                    column.unit,
+                )
+
+
+def _plain(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value
+
+
+def to_csv(report):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([_("Rapport d'activité"), str(report.period)])
+    writer.writerow(HEADERS)
+    for row in flat_rows(report):
+        writer.writerow([_plain(v) for v in row])
+    return buffer.getvalue()
+
+
+def to_xlsx(report):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Rapport")
+    sheet.append([_("Rapport d'activité RESECO"), str(report.period)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([])
+    sheet.append(HEADERS)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for row in flat_rows(report):
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    for column, width in zip("ABCDEFG", (28, 48, 32, 24, 14, 18, 8), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A4"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,26 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import views
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path("rapport/", views.report, name="reports_report"),
+        path("rapport/export/<str:fmt>/", views.export, name="reports_export"),
+        path("rapport/detail/<str:name>/", views.drilldown, name="reports_drilldown"),
+    ]
+
+
+class StaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_staff or request.user.is_superuser
+
+
+@hooks.register("register_admin_menu_item")
+def register_report_menu_item():
+    return StaffMenuItem(_("Rapport d'activité"), reverse("reports_report"), icon_name="table", order=330)
