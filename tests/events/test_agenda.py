@@ -1,0 +1,180 @@
+"""/agenda/ (list, month grid, archive, filters) and event pages, with bad input and query counts."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+import time_machine
+
+from events.templatetags.events_tags import french_span
+from registrations.models import Occurrence, Registration, RegistrationStatus
+from registrations.occurrences import cancel_occurrence, reschedule_occurrence
+from tests.factories import MemberFactory
+from tests.factories.events import EventPageFactory, make_events, paris, publish
+
+pytestmark = pytest.mark.django_db
+
+
+class Span:
+    def __init__(self, start, end, all_day=False):
+        self.start, self.end, self.all_day = start, end, all_day
+
+
+def test_french_dates():
+    assert french_span(Span(paris(2026, 3, 3, 9, 30), paris(2026, 3, 3, 12))) == "mardi 3 mars 2026, 9 h 30 – 12 h"
+    assert french_span(Span(paris(2026, 5, 1, 14), paris(2026, 5, 1, 17, 5))) == "vendredi 1er mai 2026, 14 h – 17 h 05"
+    assert (
+        french_span(Span(paris(2026, 6, 2, 9), paris(2026, 6, 4, 17)))
+        == "du mardi 2 juin 2026, 9 h, au jeudi 4 juin 2026, 17 h"
+    )
+    assert french_span(Span(paris(2026, 6, 2), paris(2026, 6, 3), all_day=True)) == "mardi 2 juin 2026"
+    assert (
+        french_span(Span(paris(2026, 6, 2), paris(2026, 6, 4), all_day=True))
+        == "du mardi 2 juin 2026 au mercredi 3 juin 2026"
+    )
+
+
+@pytest.fixture
+def events(agenda):
+    series = publish(
+        EventPageFactory(
+            parent=agenda,
+            title="Réunion mensuelle",
+            kind="working_group_meeting",
+            start=paris(2030, 1, 8, 9, 30),
+            end=paris(2030, 1, 8, 12),
+            repeat="monthly_weekday",
+            repeat_count=6,
+            online_url="https://visio.example.fr/secret",
+            format="hybrid",
+        )
+    )
+    webinar = publish(
+        EventPageFactory(
+            parent=agenda,
+            title="Webinaire clauses sociales",
+            kind="webinar",
+            format="online",
+            location="",
+            online_url="https://visio.example.fr/webinaire",
+            start=paris(2030, 2, 14, 11),
+            end=paris(2030, 2, 14, 12),
+            capacity=2,
+        )
+    )
+    rows = list(Occurrence.objects.filter(page=series))
+    cancel_occurrence(rows[2], reason="Intervenant indisponible")
+    reschedule_occurrence(rows[3], start=paris(2030, 4, 11, 14), end=paris(2030, 4, 11, 16), reason="Salle occupée")
+    return series, webinar
+
+
+@time_machine.travel(datetime.datetime(2030, 1, 1, 8, tzinfo=datetime.UTC), tick=False)
+def test_agenda_list_filters_and_feed_link(client, agenda, events):
+    response = client.get("/agenda/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<link rel="alternate" type="text/calendar"' in html
+    assert "Réunion mensuelle" in html and "Webinaire clauses sociales" in html
+    assert "mardi 8 janvier 2030, 9 h 30 – 12 h" in html
+    assert "Intervenant indisponible" in html and "Salle occupée" in html
+    assert "Set-Cookie" not in response.headers
+    filtered = client.get("/agenda/?type=webinar&format=online").content.decode()
+    assert "Webinaire clauses sociales" in filtered and "Réunion mensuelle" not in filtered
+    assert "/calendrier/agenda.ics?type=webinar&amp;format=online" in filtered  # filters survive into the feed
+    assert 'value="webinar" selected' in filtered
+
+
+@time_machine.travel(datetime.datetime(2030, 1, 1, 8, tzinfo=datetime.UTC), tick=False)
+def test_agenda_bad_input_never_500(client, agenda, events):
+    response = client.get("/agenda/?type=inconnu&secteur=%3Cscript%3E&public=x&groupe=zz&format=1")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("valeur inconnue") == 5 and "<script>" not in html
+    assert "Réunion mensuelle" in html
+    for month in ("2030-13", "abc", "99999-01", "2030-02-30", "-1--1"):
+        response = client.get(f"/agenda/?vue=mois&mois={month}")
+        assert response.status_code == 200
+        assert "mois demandé n&#x27;est pas valide" in response.content.decode()
+    for number in ("999", "0", "abc", "-1"):
+        assert client.get(f"/agenda/?vue=archives&page={number}").status_code == 404
+    assert client.get("/agenda/?vue=nimporte").status_code == 200
+
+
+@time_machine.travel(datetime.datetime(2030, 1, 1, 8, tzinfo=datetime.UTC), tick=False)
+def test_month_grid_is_an_accessible_table(client, agenda, events):
+    html = client.get("/agenda/?vue=mois&mois=2030-04").content.decode()
+    assert "<caption>Agenda de avril 2030</caption>" in html
+    assert html.count('<th scope="col">') == 7
+    assert "Réunion mensuelle" in html and "14 h" in html
+    assert "mois=2030-03" in html and "mois=2030-05" in html
+
+
+def test_archive_is_paginated(client, agenda):
+    make_events(agenda, 25, start=paris(2029, 1, 7, 14))
+    with time_machine.travel(datetime.datetime(2030, 6, 1, tzinfo=datetime.UTC), tick=False):
+        first = client.get("/agenda/?vue=archives")
+        second = client.get("/agenda/?vue=archives&page=2")
+    assert first.status_code == second.status_code == 200
+    assert "Page 1 sur 2" in first.content.decode()
+    assert second.content.decode().count('<li class="card') == 5
+
+
+@time_machine.travel(datetime.datetime(2030, 1, 1, 8, tzinfo=datetime.UTC), tick=False)
+def test_event_page(client, agenda, events):
+    series, webinar = events
+    occ = Occurrence.objects.get(page=webinar)
+    Registration.objects.create(
+        occurrence=occ, first_name="A", last_name="B", email="a@b.fr", status=RegistrationStatus.CONFIRMED
+    )
+    html = client.get(webinar.url).content.decode()
+    assert (
+        f'<link rel="alternate" type="text/calendar" title="Cet événement (iCalendar)" href="/calendrier/evenement/{webinar.pk}.ics">'
+        in html
+    )
+    assert "jeudi 14 février 2030, 11 h – 12 h" in html
+    assert "1 place restante" in html
+    assert "visio.example.fr" not in html
+    assert "Ajouter à mon calendrier" in html
+    assert f"/inscriptions/{occ.pk}/" in html
+    series_html = client.get(series.url).content.decode()
+    assert "Annulé" in series_html and "Intervenant indisponible" in series_html
+    assert "Déplacé" in series_html and "Salle occupée" in series_html
+    # a registered member sees the online link
+    member = MemberFactory()
+    Registration.objects.create(
+        occurrence=occ,
+        user=member,
+        first_name="C",
+        last_name="D",
+        email=member.email,
+        status=RegistrationStatus.CONFIRMED,
+    )
+    client.force_login(member)
+    html = client.get(webinar.url).content.decode()
+    assert "https://visio.example.fr/webinaire" in html and "Vous êtes inscrit" in html
+
+
+@time_machine.travel(datetime.datetime(2030, 1, 1, 8, tzinfo=datetime.UTC), tick=False)
+def test_home_shows_next_events(client, agenda, events):
+    html = client.get("/").content.decode()
+    assert "Prochains rendez-vous" in html and "Réunion mensuelle" in html
+
+
+def queries_for(client, url):
+    client.get(url)  # warm the site root paths cache
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_agenda_and_event_page_query_counts_do_not_grow(client, agenda):
+    pages = make_events(agenda, 10, recurring=2)
+    urls = ["/agenda/", "/agenda/?vue=mois&mois=2030-03", "/agenda/?vue=archives", pages[0].url, "/"]
+    with time_machine.travel(datetime.datetime(2030, 1, 1, 8, tzinfo=datetime.UTC), tick=True):
+        small = [queries_for(client, url) for url in urls]
+    make_events(agenda, 990, recurring=10, start=paris(2030, 1, 3, 9))
+    with time_machine.travel(datetime.datetime(2030, 1, 1, 8, tzinfo=datetime.UTC), tick=True):
+        big = [queries_for(client, url) for url in urls]
+    assert small == big
