@@ -65,6 +65,16 @@ def _rate_limited(request, email):
     return limited
 
 
+def _register_page(request, context, user, status=200):
+    """The form page with the live seat count (on its own URL: never cached)."""
+    occurrence = context["occurrence"]
+    context["seats_left"] = services.seats_left(occurrence)
+    if user is not None:
+        context["existing"] = Registration.objects.filter(occurrence=occurrence, user=user).active().first()
+        context["organisation_name"] = services.person_details(user)["organisation_name"]
+    return render(request, "registrations/register.html", context, status=status)
+
+
 @never_cache
 def register(request, occurrence_id):
     occurrence = _occurrence(occurrence_id)
@@ -75,33 +85,21 @@ def register(request, occurrence_id):
     if occurrence.audience == Audience.SUPPLIERS or occurrence.kind == "market_engagement":
         return redirect("registrations:apply", occurrence_id=occurrence.pk)
     user = request.user if request.user.is_authenticated else None
-    questions = services.registration_questions(occurrence)
-    existing = (
-        Registration.objects.filter(occurrence=occurrence, user=user).active().first() if user is not None else None
-    )
-    context = {
-        "occurrence": occurrence,
-        "page": occurrence.page,
-        "seats_left": services.seats_left(occurrence),
-        "existing": existing,
-        "organisation_name": services.person_details(user)["organisation_name"] if user is not None else "",
-        "may_register": user is None
-        and occurrence.audience == Audience.EVERYONE
-        or user is not None
-        and may_take_part(user, occurrence.audience),
-    }
     form_class = MemberRegistrationForm if user is not None else GuestRegistrationForm
-    form = form_class(request.POST if request.method == "POST" else None, questions=questions)
-    context["form"] = form
+    form = form_class(
+        request.POST if request.method == "POST" else None, questions=services.registration_questions(occurrence)
+    )
+    may_register = (user is None and occurrence.audience == Audience.EVERYONE) or (
+        user is not None and may_take_part(user, occurrence.audience)
+    )
+    context = {"occurrence": occurrence, "page": occurrence.page, "form": form, "may_register": may_register}
     if request.method != "POST":
-        return render(request, "registrations/register.html", context)
-    if existing is not None:  # a double submit: show what the first one did
-        return redirect("registrations:outcome", token=existing.token)
-    if not context["may_register"]:
+        return _register_page(request, context, user)
+    if not may_register:
         error = RegistrationError(_("Cette date est réservée aux membres du réseau : connectez-vous."), "audience")
         return refusal(request, error, occurrence)
     if not form.is_valid():
-        return render(request, "registrations/register.html", context, status=400)
+        return _register_page(request, context, user, status=400)
     if user is None:
         if _rate_limited(request, form.cleaned_data["email"]):
             error = RegistrationError(_("Trop de demandes d'inscription : réessayez dans une heure."), "rate_limited")

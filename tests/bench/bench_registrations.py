@@ -1,0 +1,195 @@
+"""The 200-for-50 race through the real HTTP stack.
+
+Concurrency: 200 logged-in members POST the registration form of one occurrence with 50 seats,
+from 20 client threads (BENCH_CLIENTS), to gunicorn on 127.0.0.1 (4 sync workers, BENCH_WORKERS) backed by a dedicated bench
+database (PostgreSQL from DATABASE_URL's server, created then dropped; SQLite otherwise).
+Targets: p95 ≤ 1 s and ≥ 3,000 registrations per minute. Prints the figures.
+"""
+
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+PEOPLE, SEATS = 200, 50
+CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", "20"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+
+SETUP = """
+import datetime, json
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+from wagtail.models import Page
+from members.models import Organisation, User
+from registrations.models import Occurrence
+
+organisation = Organisation.objects.create(
+    name="Bench", kind="commune", siren="213500000", region="pdl", member_since=datetime.date(2015, 1, 1)
+)
+root = Page.get_first_root_node()
+page = root.add_child(instance=Page(title="Course aux inscriptions", slug="bench-inscriptions"))
+start = timezone.now() + datetime.timedelta(days=10)
+occurrence = Occurrence.objects.create(
+    page=page, kind="thematic", original_start=start, start=start, end=start + datetime.timedelta(hours=3),
+    capacity=%(seats)d, audience="members",
+)
+backend = "django.contrib.auth.backends.ModelBackend"
+users = User.objects.bulk_create(
+    User(email=f"bench{n}@exemple.fr", first_name="Bench", last_name=str(n), organisation=organisation,
+         password="!") for n in range(%(people)d)
+)
+sessions = []
+for user in users:
+    store = SessionStore()
+    store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(user.pk), backend
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    sessions.append(store.session_key)
+print("BENCH" + json.dumps({"occurrence": occurrence.pk, "sessions": sessions}))
+"""
+
+CHECK = """
+import json
+from collections import Counter
+from registrations.models import Registration
+from registrations.services import waitlist_positions
+rows = list(Registration.objects.filter(occurrence_id=%(occurrence)d))
+print("BENCH" + json.dumps({
+    "statuses": Counter(r.status for r in rows),
+    "positions": sorted(waitlist_positions(rows).values()) == list(range(1, len(waitlist_positions(rows)) + 1)),
+    "distinct": len({r.email for r in rows}) == len(rows),
+}))
+"""
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _bench_database():
+    """(database URL, cleanup function)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        parsed = urlparse(url)
+        name = f"reseco_bench_registrations_{secrets.token_hex(3)}"
+        admin = urlunparse(parsed._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+        def drop():
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        return urlunparse(parsed._replace(path=f"/{name}")), drop
+    directory = tempfile.mkdtemp(prefix="reseco-bench-")
+    return f"sqlite:///{directory}/bench.sqlite3", lambda: None
+
+
+def _manage(env, *args, script=None):
+    command = [PYTHON, "manage.py", *args] + (["-c", script] if script else [])
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    line = next((line for line in result.stdout.splitlines() if line.startswith("BENCH")), None)
+    return json.loads(line[5:]) if line else None
+
+
+def run():
+    database_url, drop = _bench_database()
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="settings.dev",
+        DJANGO_DEBUG="0",
+        CONN_MAX_AGE="60",
+        TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+    )
+    server = None
+    try:
+        print(f"Base : {'PostgreSQL' if database_url.startswith('postgres') else 'SQLite'} (dédiée au benchmark)")
+        _manage(env, "migrate", "--noinput", "-v0")
+        data = _manage(env, "shell", script=SETUP % {"seats": SEATS, "people": PEOPLE})
+        port = _free_port()
+        server = subprocess.Popen(
+            [GUNICORN, "--pythonpath", "site", "wsgi:application", "--workers", str(WORKERS),
+             "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        url = f"{base}/inscriptions/{data['occurrence']}/"
+        for session in data["sessions"][: WORKERS * 2]:  # warm up every worker (GET only, not timed)
+            requests.get(url, cookies={"sessionid": session}, timeout=10)
+
+        def attempt(session):
+            csrf = secrets.token_hex(16)
+            started = time.perf_counter()
+            response = requests.post(
+                url,
+                data={"csrfmiddlewaretoken": csrf},
+                cookies={"sessionid": session, "csrftoken": csrf},
+                allow_redirects=False,
+                timeout=30,
+            )
+            return time.perf_counter() - started, response.status_code
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
+            results = list(pool.map(attempt, data["sessions"]))
+        elapsed = time.perf_counter() - started
+        latencies = sorted(r[0] for r in results)
+        codes = {}
+        for _, code in results:
+            codes[code] = codes.get(code, 0) + 1
+        p50 = statistics.median(latencies)
+        p95 = latencies[int(round(0.95 * len(latencies))) - 1]
+        rate = len(results) / elapsed
+        check = _manage(env, "shell", script=CHECK % {"occurrence": data["occurrence"]})
+        print(
+            f"Concurrence : {PEOPLE} membres, {SEATS} places, {CLIENT_THREADS} fils clients, gunicorn {WORKERS} workers"
+        )
+        print(f"Réponses HTTP : {codes}")
+        print(f"Résultat en base : {check['statuses']} ; positions 1..n sans trou : {check['positions']} ; "
+              f"sans doublon : {check['distinct']}")  # fmt: skip
+        print(f"Débit : {rate:.0f} inscriptions/s = {rate * 60:.0f} inscriptions/minute (cible ≥ 3 000)")
+        print(f"Latence : p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (cible p95 ≤ 1 000 ms)")
+        ok = (
+            codes == {302: PEOPLE}
+            and check["statuses"] == {"confirmed": SEATS, "waitlisted": PEOPLE - SEATS}
+            and check["positions"]
+            and p95 <= 1.0
+            and rate * 60 >= 3000
+        )
+        print("Objectifs atteints." if ok else "OBJECTIFS NON ATTEINTS.")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        drop()
+
+
+if __name__ == "__main__":
+    sys.path[:0] = [str(ROOT)]
+    run()
