@@ -24,14 +24,7 @@ from registrations.models import AttendanceStatus, Occurrence, OccurrencePart, R
 
 from . import conf, services
 from .pdf import hours_display, pdf_response, render_pdf, trainers_of
-
-
-def admin_context(request, title, *, parents=(), **context):
-    """What the admin templates need: title and breadcrumbs (Wagtail's slim header)."""
-    breadcrumbs = [{"url": reverse("wagtailadmin_home"), "label": _("Tableau de bord")}]
-    breadcrumbs += [{"url": url, "label": label} for label, url in parents]
-    breadcrumbs.append({"url": "", "label": title})
-    return {"header_title": title, "page_title": title, "breadcrumbs_items": breadcrumbs, **context}
+from .staff import admin_context, require_staff
 
 
 def _index_url():
@@ -40,6 +33,7 @@ def _index_url():
 
 def index(request):
     """Occurrences to take attendance for: those that started (or start within a week)."""
+    require_staff(request)
     now = timezone.now()
     occurrences = (
         Occurrence.objects.scheduled()
@@ -97,6 +91,7 @@ def _default_part(parts, now):
 
 def occurrence_attendance(request, occurrence_id):
     """The attendance sheet of one occurrence, part by part (half-days for full days)."""
+    require_staff(request)
     occurrence = get_object_or_404(Occurrence.objects.select_related("page"), pk=occurrence_id)
     parts = list(occurrence.parts.order_by("start"))
     if not parts:
@@ -215,6 +210,7 @@ def _walk_in(request, occurrence, part, form):
 
 def checkin(request, token):
     """What the phone's camera opens: marks the person present for the current part."""
+    require_staff(request)
     result, error = None, None
     try:
         result = services.check_in(token, actor=request.user)
@@ -240,6 +236,7 @@ def checkin(request, token):
 
 def signin_sheet(request, occurrence_id, day):
     """The sign-in sheet (feuille d'émargement) of one day, as a PDF."""
+    require_staff(request)
     occurrence = get_object_or_404(Occurrence.objects.select_related("page"), pk=occurrence_id)
     date = parse_date(day) if len(day) == 10 else None
     parts = list(occurrence.parts.filter(date=date).order_by("start")) if date else []

@@ -3,11 +3,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from members.account import AccountSection
 
 from . import admin_urls, services
+from .staff import StaffMenuItem
 
 QR_EMAIL_KINDS = ("confirmed", "promoted")
 
@@ -19,7 +19,7 @@ def register_attendance_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_attendance_menu_item():
-    return MenuItem(gettext_lazy("Présences"), reverse("attendance_admin:index"), icon_name="tick", order=310)
+    return StaffMenuItem(gettext_lazy("Présences"), reverse("attendance_admin:index"), icon_name="tick", order=310)
 
 
 @hooks.register("registration_email")

@@ -124,10 +124,12 @@ def resource_models():
     for model in config.get_models():
         if issubclass(model, Page) and not model._meta.abstract:
             try:
-                model._meta.get_field("resource_type")
+                field = model._meta.get_field("resource_type")
             except FieldDoesNotExist:
                 continue
-            found.append(model)
+            # With multi-table inheritance, count each page once: on the model holding the column.
+            if field.model is model or field.model._meta.abstract:
+                found.append(model)
     return found
 
 

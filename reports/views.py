@@ -3,14 +3,13 @@ year-over-year comparison, exports, and the drill-down list behind each figure."
 
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from attendance.views import admin_context
+from attendance.staff import admin_context, require_staff
 
 from . import drilldown as drilldowns
 from .exports import to_csv, to_xlsx
@@ -19,11 +18,6 @@ from .pdf import annual_report_pdf, report_context
 from .periods import ReportError, default_period, parse_period
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
-
-
-def _require_staff(request):
-    if not (request.user.is_staff or request.user.is_superuser):
-        raise PermissionDenied(_("Réservé à l'équipe du réseau."))
 
 
 def period_from(request):
@@ -40,7 +34,7 @@ def drill_url(drill, period):
 
 
 def report(request):
-    _require_staff(request)
+    require_staff(request)
     title = _("Rapport d'activité")
     try:
         period = period_from(request)
@@ -69,7 +63,7 @@ def report(request):
 
 
 def export(request, fmt):
-    _require_staff(request)
+    require_staff(request)
     if fmt not in EXPORT_FORMATS:
         raise Http404(_("Format d'export inconnu."))
     try:
@@ -92,7 +86,7 @@ def export(request, fmt):
 
 
 def drilldown(request, name):
-    _require_staff(request)
+    require_staff(request)
     if name not in drilldowns.DRILLDOWNS:
         raise Http404(_("Indicateur inconnu."))
     try:

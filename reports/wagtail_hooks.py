@@ -2,7 +2,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from attendance.staff import StaffMenuItem
 
 from . import views
 
@@ -14,11 +15,6 @@ def register_report_urls():
         path("rapport/export/<str:fmt>/", views.export, name="reports_export"),
         path("rapport/detail/<str:name>/", views.drilldown, name="reports_drilldown"),
     ]
-
-
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_staff or request.user.is_superuser
 
 
 @hooks.register("register_admin_menu_item")

@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from attendance.views import admin_context
+from attendance.staff import admin_context, is_staff, require_staff
 from reports.periods import ReportError, parse_period, year_period
 
 from .forms import TimeEntryForm
@@ -27,7 +26,7 @@ class StaffPermissionPolicy(BasePermissionPolicy):
     """Every member of the network's staff logs their time (no model permission to grant)."""
 
     def user_has_permission(self, user, action):
-        return user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)
+        return is_staff(user)
 
     def user_has_any_permission(self, user, actions):
         return self.user_has_permission(user, None)
@@ -82,14 +81,9 @@ def _person(request):
     return request.user
 
 
-def _require_staff(request):
-    if not (request.user.is_staff or request.user.is_superuser):
-        raise PermissionDenied(_("Réservé à l'équipe du réseau."))
-
-
 def week(request):
     """One person's week: entries per day, totals per day and per activity."""
-    _require_staff(request)
+    require_staff(request)
     raw = request.GET.get("semaine", "")
     day = parse_date(raw) if len(raw) == 10 else None
     error = None
@@ -134,7 +128,7 @@ def _labelled(rows):
 
 def summary(request):
     """Hours per person, and per person and activity, over a period (SQL aggregates)."""
-    _require_staff(request)
+    require_staff(request)
     error = None
     if "from" in request.GET or "to" in request.GET:
         try:

@@ -2,8 +2,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
+
+from attendance.staff import StaffMenuItem
 
 from . import views
 from .models import TimeEntry
@@ -23,11 +25,6 @@ def register_timesheet_urls():
         path("temps/semaine/", views.week, name="timesheets_week"),
         path("temps/synthese/", views.summary, name="timesheets_summary"),
     ]
-
-
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_staff or request.user.is_superuser
 
 
 @hooks.register("register_admin_menu_item")

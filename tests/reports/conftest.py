@@ -4,12 +4,15 @@ report figures are computed by hand in test_figures.py."""
 import datetime
 from decimal import Decimal
 
+from wagtail.models import Page
+
 import pytest
 
 from members.models import OrganisationKind, Region
 from registrations.models import AttendanceStatus, OccurrenceStatus, RegistrationStatus
 from tests.factories import (
     EditorFactory,
+    MemberFactory,
     OrganisationFactory,
     StandardPageFactory,
     SupplierFactory,
@@ -22,6 +25,13 @@ from tests.factories.attendance import (
     RegistrationFactory,
     TimeEntryFactory,
     paris,
+)
+from tests.factories.events import EventIndexPageFactory, EventPageFactory
+from tests.factories.library import (
+    GuidePageFactory,
+    QuestionFactory,
+    ResourceIndexPageFactory,
+    TenderTemplatePageFactory,
 )
 from timesheets.models import Activity
 
@@ -38,8 +48,8 @@ def attend(registration, statuses):
 def known_year(home_page):
     page = StandardPageFactory(parent=home_page, title="Rencontres")
     groups = WorkingGroupIndexPageFactory(parent=home_page)
-    WorkingGroupPageFactory(parent=groups, title="Textiles", years=[(2021, None)])
-    WorkingGroupPageFactory(parent=groups, title="Papier", years=[(2011, 2013)])
+    textiles = WorkingGroupPageFactory(parent=groups, title="Textiles", years=[(2021, None)])
+    papier = WorkingGroupPageFactory(parent=groups, title="Papier", years=[(2011, 2013)])
 
     nantes = OrganisationFactory(name="Ville de Nantes", region=Region.PAYS_DE_LA_LOIRE, kind=OrganisationKind.COMMUNE)
     rennes = OrganisationFactory(
@@ -105,6 +115,30 @@ def known_year(home_page):
     for status in (RegistrationStatus.APPLIED, RegistrationStatus.SELECTED, RegistrationStatus.DECLINED):
         supplier = SupplierFactory()
         RegistrationFactory(occurrence=o5, email=f"{status}@fournisseur.fr", supplier=supplier, status=status)
+
+    # Working group meetings: event pages linked to a group (their own dates are far away).
+    agenda = EventIndexPageFactory(parent=home_page)
+    textiles_meetings = EventPageFactory(parent=agenda, kind="working_group_meeting", working_group=textiles)
+    OccurrenceFactory(page=textiles_meetings, kind="working_group_meeting", start=paris(2025, 4, 8, 14))
+    OccurrenceFactory(page=textiles_meetings, kind="working_group_meeting", start=paris(2025, 10, 14, 14))
+    papier_meeting = EventPageFactory(parent=agenda, kind="working_group_meeting", working_group=papier)
+    OccurrenceFactory(page=papier_meeting, kind="working_group_meeting", start=paris(2025, 6, 3, 14))
+
+    # Resources: two guides and a tender template published in 2025, one guide in 2024.
+    library = ResourceIndexPageFactory(parent=home_page)
+    for factory_class, published in (
+        (GuidePageFactory, paris(2025, 2, 1)),
+        (GuidePageFactory, paris(2025, 11, 20)),
+        (TenderTemplatePageFactory, paris(2025, 7, 1)),
+        (GuidePageFactory, paris(2024, 12, 31, 23)),
+    ):
+        page_ = factory_class(parent=library)
+        Page.objects.filter(pk=page_.pk).update(first_published_at=published)
+
+    # Helpdesk: two questions answered in 2025, one in 2024, one waiting.
+    asker = MemberFactory(organisation=nantes)
+    for answered in (paris(2025, 3, 1), paris(2025, 12, 31, 23), paris(2024, 5, 5), None):
+        QuestionFactory(author=asker, answered_at=answered)
 
     editor = EditorFactory(email="equipe@reseco.fr")
     TimeEntryFactory(person=editor, date=datetime.date(2025, 6, 2), hours=Decimal("3.5"), activity=Activity.HELPDESK)

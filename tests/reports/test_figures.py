@@ -7,6 +7,7 @@ import pytest
 
 from reports.figures import compute
 from reports.periods import Period, ReportError, parse_period, year_period
+from workinggroups.models import WorkingGroupPage
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +29,28 @@ def rows(breakdown, column):
 
 def test_activity_figures(report):
     v = values(report)
-    # Held: O1 (thematic), O2 (training), O5 (market engagement). O3 cancelled, O4 in 2024, O6 in 2026.
-    assert v["held_total"] == 3
-    assert rows(report.breakdowns["held_by_kind"], "count") == {"thematic": 1, "training": 1, "market_engagement": 1}
+    # Held: O1 (thematic), O2 (training), O5 (market engagement), three working group meetings.
+    # O3 cancelled, O4 in 2024, O6 in 2026.
+    assert v["held_total"] == 6
+    assert rows(report.breakdowns["held_by_kind"], "count") == {
+        "thematic": 1,
+        "training": 1,
+        "market_engagement": 1,
+        "working_group_meeting": 3,
+    }
     assert v["training_runs"] == 1
     # Alice 3.5 + 3.5 (present, late), Dave 4 × 3.5, Eve 3.5.
     assert v["training_person_hours"] == Decimal("24.50")
-    # "Textiles" (2021–) is active in 2025; "Papier" (2011–2013) is not.
-    assert v["working_groups_active"] == 1
-    assert [row.label for row in report.breakdowns["working_group_meetings"].rows] == ["Textiles"]
+    # "Textiles" (2021–) is active in 2025; "Papier" (2011–2013) too, as it met in June.
+    assert v["working_groups_active"] == 2
+    assert v["working_group_meetings"] == 3
+    assert rows(report.breakdowns["working_group_meetings"], "meetings") == {
+        str(p.pk): n
+        for p, n in (
+            (WorkingGroupPage.objects.get(title="Textiles"), 2),
+            (WorkingGroupPage.objects.get(title="Papier"), 1),
+        )
+    }
 
 
 def test_participation_figures(report):
@@ -84,6 +98,9 @@ def test_participation_by_region_and_body(report):
 def test_supplier_library_and_time_figures(report):
     v = values(report)
     assert v["market_meetings"] == 1
+    assert v["resources_published"] == 3
+    assert rows(report.breakdowns["resources_by_type"], "count") == {"guide": 2, "modele": 1}
+    assert v["questions_answered"] == 2
     assert v["suppliers_applied"] == 3
     assert v["suppliers_met"] == 1
     assert v["staff_hours"] == Decimal("10.00")
@@ -97,6 +114,8 @@ def test_year_over_year(report):
     previous = {key: figure.previous for key, figure in report.figures.items()}
     assert report.previous.period == year_period(2024)
     assert previous["held_total"] == 1
+    assert previous["resources_published"] == 1
+    assert previous["questions_answered"] == 1
     assert previous["registrations"] == 1
     assert previous["attendance_rate"] == Decimal("100.0")
     assert previous["member_organisations"] == 3  # Blois joined in June 2024

@@ -60,7 +60,11 @@ def test_bad_ranges_are_a_400_in_french(editor_client, params, message):
 @pytest.mark.parametrize(
     ("name", "params", "count"),
     [
-        ("occurrences", {}, 3),
+        ("occurrences", {}, 6),
+        ("occurrences", {"working_groups": "1"}, 3),
+        ("resources", {}, 3),
+        ("resources", {"type": "guide"}, 2),
+        ("questions", {}, 2),
         ("occurrences", {"kind": "training"}, 1),
         ("registrations", {}, 6),
         ("registrations", {"which": "present"}, 4),
@@ -70,7 +74,7 @@ def test_bad_ranges_are_a_400_in_french(editor_client, params, message):
         ("training_attendance", {}, 7),
         ("organisations", {"reached": "1"}, 2),
         ("organisations", {}, 3),
-        ("working_groups", {}, 1),
+        ("working_groups", {}, 2),
         ("applications", {}, 3),
         ("applications", {"which": "selected"}, 1),
         ("time", {}, 3),
