@@ -42,6 +42,7 @@ class RefundForm(forms.Form):
         min_value=Decimal("0.01"),
         max_digits=10,
         decimal_places=2,
+        localize=True,
         error_messages={"invalid": gettext_lazy("Saisissez un montant, par exemple 120,00.")},
     )
     reason = forms.CharField(label=gettext_lazy("Motif"), max_length=300)
@@ -61,10 +62,17 @@ def payment_refund(request, pk):
             try:
                 with transaction.atomic():
                     locked = Payment.objects.select_for_update().get(pk=payment.pk)
-                    request_refund(locked, amount=form.cleaned_data["amount"], reason=form.cleaned_data["reason"], actor=request.user)
+                    request_refund(
+                        locked,
+                        amount=form.cleaned_data["amount"],
+                        reason=form.cleaned_data["reason"],
+                        actor=request.user,
+                    )
                     invoice = Invoice.objects.filter(payment=locked).first()
                     if form.cleaned_data["credit_note"] and invoice is not None:
-                        issue_credit_note(invoice, reason=form.cleaned_data["reason"], amount_ttc=form.cleaned_data["amount"])
+                        issue_credit_note(
+                            invoice, reason=form.cleaned_data["reason"], amount_ttc=form.cleaned_data["amount"]
+                        )
             except (PaymentError, InvalidOperation) as error:
                 form.add_error("amount", getattr(error, "message", _("Montant invalide.")))
                 status = 400
@@ -92,10 +100,13 @@ def run_payments(request, occurrence_id):
         .select_related("registration", "invoice")
         .order_by("created_at", "pk")
     )
-    credit_notes = CreditNote.objects.filter(invoice__payment__registration__occurrence=occurrence).select_related("invoice")
-    totals = Payment.objects.filter(registration__occurrence=occurrence, status__in=[PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED]).aggregate(
-        received=Sum("amount"), refunded=Sum("refunded_amount")
+    credit_notes = CreditNote.objects.filter(invoice__payment__registration__occurrence=occurrence).select_related(
+        "invoice"
     )
+    totals = Payment.objects.filter(
+        registration__occurrence=occurrence,
+        status__in=[PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED],
+    ).aggregate(received=Sum("amount"), refunded=Sum("refunded_amount"))
     return TemplateResponse(
         request,
         "payments/admin/run_payments.html",

@@ -1,5 +1,30 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+EDITOR_CODENAMES = [
+    "view_payment",
+    "change_payment",
+    "view_invoice",
+    "change_invoice",
+    "view_creditnote",
+    "view_stripeevent",
+    "view_refund",
+]
+
+
+def grant_editor_permissions(sender=None, **kwargs):
+    """Editors see payments, invoices and credit notes, mark invoices paid and refund (after every
+    migrate, idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from members.models import EDITORS_GROUP
+
+    group = Group.objects.filter(name=EDITORS_GROUP).first()
+    if group is not None:
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="payments", codename__in=EDITOR_CODENAMES)
+        )
 
 
 class PaymentsConfig(AppConfig):
@@ -15,3 +40,4 @@ class PaymentsConfig(AppConfig):
 
         registration_cancelled.connect(services.on_registration_cancelled, dispatch_uid="payments_on_cancelled")
         registration_confirmed.connect(services.on_registration_confirmed, dispatch_uid="payments_on_confirmed")
+        post_migrate.connect(grant_editor_permissions, sender=self, dispatch_uid="payments_editor_permissions")

@@ -104,7 +104,13 @@ def cii_xml(document):
         vat_number=seller["vat_number"],
         siren_only=True,
     )
-    _party(agreement, "ram:BuyerTradeParty", name=document.buyer_name, siret=document.buyer_siret, address=document.buyer_address)
+    _party(
+        agreement,
+        "ram:BuyerTradeParty",
+        name=document.buyer_name,
+        siret=document.buyer_siret,
+        address=document.buyer_address,
+    )
     if document.purchase_order:
         _el(_el(agreement, "ram:BuyerOrderReferencedDocument"), "ram:IssuerAssignedID", document.purchase_order)
     _el(transaction, "ram:ApplicableHeaderTradeDelivery")

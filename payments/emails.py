@@ -22,8 +22,10 @@ KINDS = {
     ),
     "refunded": (
         "Votre remboursement",
-        ["Nous avons remboursé {refunded} € sur la carte utilisée pour votre inscription à « {title} ». "
-         "Le montant apparaîtra sur votre compte sous quelques jours."],
+        [
+            "Nous avons remboursé {refunded} € sur la carte utilisée pour votre inscription à « {title} ». "
+            "Le montant apparaîtra sur votre compte sous quelques jours."
+        ],
     ),
     "refunded_no_seat": (
         "Plus de place disponible : vous êtes remboursé·e",
@@ -36,7 +38,9 @@ KINDS = {
     ),
     "pay_now": (
         "Une place s'est libérée : réglez votre inscription",
-        ["Une place s'est libérée pour « {title} ». Pour la garder, réglez votre inscription ({amount} € TTC) : {pay_url}"],
+        [
+            "Une place s'est libérée pour « {title} ». Pour la garder, réglez votre inscription ({amount} € TTC) : {pay_url}"
+        ],
     ),
 }
 
@@ -63,7 +67,13 @@ def send(payment, kind):
             "page_url": _absolute(registration.occurrence.page.url or "/"),
             "pay_url": _absolute(reverse("payments:resume", kwargs={"payment_id": payment.pk})),
         }
-        body = "\n\n".join([_("Bonjour %(name)s,") % {"name": registration.first_name}, *(_(p).format(**values) for p in paragraphs), _("L'équipe RESECO")])
+        body = "\n\n".join(
+            [
+                _("Bonjour %(name)s,") % {"name": registration.first_name},
+                *(_(p).format(**values) for p in paragraphs),
+                _("L'équipe RESECO"),
+            ]
+        )
         message = EmailMessage(_(subject).format(**values), body, to=[registration.email])
         if kind == "invoice_issued" and invoice:
             message.attach(f"{invoice.number}.pdf", billing_pdf(invoice), "application/pdf")

@@ -59,7 +59,9 @@ class Payment(models.Model):
     stripe_payment_intent = models.CharField(_("paiement Stripe"), max_length=255, blank=True, db_index=True)
     # Invoice payments (public bodies): who is billed.
     billing_entity = models.CharField(_("entité facturée"), max_length=200, blank=True)
-    billing_siret = models.CharField(_("SIRET de l'entité facturée"), max_length=14, blank=True, validators=[validate_siret])
+    billing_siret = models.CharField(
+        _("SIRET de l'entité facturée"), max_length=14, blank=True, validators=[validate_siret]
+    )
     billing_address = models.TextField(_("adresse de facturation"), blank=True)
     purchase_order = models.CharField(_("numéro de bon de commande"), max_length=100, blank=True)
     chorus_service_code = models.CharField(_("code service Chorus Pro"), max_length=100, blank=True)
@@ -158,7 +160,9 @@ class BillingDocument(models.Model):
 
 
 class Invoice(BillingDocument):
-    payment = models.OneToOneField(Payment, verbose_name=_("paiement"), on_delete=models.PROTECT, related_name="invoice")
+    payment = models.OneToOneField(
+        Payment, verbose_name=_("paiement"), on_delete=models.PROTECT, related_name="invoice"
+    )
     due_on = models.DateField(_("échéance"))
     status = models.CharField(
         _("statut"), max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED, db_index=True
@@ -177,7 +181,9 @@ class Invoice(BillingDocument):
 
 
 class CreditNote(BillingDocument):
-    invoice = models.ForeignKey(Invoice, verbose_name=_("facture"), on_delete=models.PROTECT, related_name="credit_notes")
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("facture"), on_delete=models.PROTECT, related_name="credit_notes"
+    )
     reason = models.CharField(_("motif"), max_length=300)
 
     class Meta:

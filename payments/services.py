@@ -194,7 +194,9 @@ def issue_credit_note(invoice, *, reason, amount_ttc=None, today=None):
     remaining = invoice.amount_ttc - credited
     amount_ttc = remaining if amount_ttc is None else Decimal(amount_ttc)
     if amount_ttc <= 0 or amount_ttc > remaining:
-        raise PaymentError(_("Le montant de l'avoir doit être positif et ne pas dépasser le reste dû."), "invalid_amount")
+        raise PaymentError(
+            _("Le montant de l'avoir doit être positif et ne pas dépasser le reste dû."), "invalid_amount"
+        )
     today = today or timezone.localdate()
     if amount_ttc == invoice.amount_ttc:
         amount_ht, vat = invoice.amount_ht, invoice.vat_amount
@@ -210,7 +212,10 @@ def issue_credit_note(invoice, *, reason, amount_ttc=None, today=None):
         vat_rate=invoice.vat_rate,
         vat_amount=vat,
         amount_ttc=amount_ttc,
-        **{field: getattr(invoice, field) for field in ("buyer_name", "buyer_siret", "buyer_address", "purchase_order", "chorus_service_code")},
+        **{
+            field: getattr(invoice, field)
+            for field in ("buyer_name", "buyer_siret", "buyer_address", "purchase_order", "chorus_service_code")
+        },
     )
     if amount_ttc == remaining:
         invoice.status = InvoiceStatus.CANCELLED
@@ -266,7 +271,9 @@ def fulfil_checkout_session(session):
     if payment.status in SETTLED:
         return payment
     if session.get("amount_total") is not None and int(session["amount_total"]) != payment.amount_cents:
-        logger.warning("Stripe session %s: amount %s differs from %s", session["id"], session["amount_total"], payment.amount_cents)
+        logger.warning(
+            "Stripe session %s: amount %s differs from %s", session["id"], session["amount_total"], payment.amount_cents
+        )
         payment.note = _("Montant reçu différent du montant dû : à vérifier.")
     payment.status, payment.paid_at = PaymentStatus.PAID, timezone.now()
     payment.stripe_payment_intent = session.get("payment_intent") or payment.stripe_payment_intent
@@ -314,7 +321,9 @@ def record_charge_refunded(charge):
         return payment
     payment.refunded_amount = min(refunded, payment.amount)
     payment.refunded_at = timezone.now()
-    payment.status = PaymentStatus.REFUNDED if payment.refunded_amount >= payment.amount else PaymentStatus.PARTIALLY_REFUNDED
+    payment.status = (
+        PaymentStatus.REFUNDED if payment.refunded_amount >= payment.amount else PaymentStatus.PARTIALLY_REFUNDED
+    )
     payment.save(update_fields=["refunded_amount", "refunded_at", "status", "updated_at"])
     Refund.objects.filter(payment=payment, status=RefundStatus.REQUESTED).exclude(stripe_refund_id="").update(
         status=RefundStatus.SUCCEEDED
@@ -386,9 +395,7 @@ def reconcile(*, start, end):
 def request_refund(payment, *, amount, reason, actor=None):
     """Record a refund of ``amount`` (euros TTC) and send it to Stripe once the transaction commits."""
     amount = Decimal(amount).quantize(CENT)
-    pending = sum(
-        (r.amount for r in payment.refunds.filter(status=RefundStatus.REQUESTED)), Decimal("0")
-    )
+    pending = sum((r.amount for r in payment.refunds.filter(status=RefundStatus.REQUESTED)), Decimal("0"))
     if payment.method != PaymentMethod.CARD or payment.status not in SETTLED:
         raise PaymentError(_("Seul un paiement par carte encaissé peut être remboursé."), "not_refundable")
     if amount <= 0 or amount > payment.amount - payment.refunded_amount - pending:
@@ -412,13 +419,17 @@ def send_refund_to_stripe(refund_id):
         if refund is None or refund.status != RefundStatus.REQUESTED or refund.stripe_refund_id:
             return refund
         try:
-            answer = stripe_gateway.refund(refund.payment, amount_cents=int(refund.amount * 100), key=f"reseco-refund-{refund.pk}")
+            answer = stripe_gateway.refund(
+                refund.payment, amount_cents=int(refund.amount * 100), key=f"reseco-refund-{refund.pk}"
+            )
         except stripe_gateway.GatewayError as error:
             refund.status, refund.note = RefundStatus.FAILED, error.message[:300]
             refund.save(update_fields=["status", "note"])
             return refund
         refund.stripe_refund_id = answer.get("id", "")
-        refund.status = RefundStatus.SUCCEEDED if answer.get("status") in ("succeeded", "pending") else RefundStatus.FAILED
+        refund.status = (
+            RefundStatus.SUCCEEDED if answer.get("status") in ("succeeded", "pending") else RefundStatus.FAILED
+        )
         refund.save(update_fields=["stripe_refund_id", "status"])
         if refund.status == RefundStatus.SUCCEEDED:
             payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
@@ -426,7 +437,9 @@ def send_refund_to_stripe(refund_id):
             payment.refunded_amount = min(max(payment.refunded_amount, sent), payment.amount)
             payment.refunded_at = timezone.now()
             payment.status = (
-                PaymentStatus.REFUNDED if payment.refunded_amount >= payment.amount else PaymentStatus.PARTIALLY_REFUNDED
+                PaymentStatus.REFUNDED
+                if payment.refunded_amount >= payment.amount
+                else PaymentStatus.PARTIALLY_REFUNDED
             )
             payment.save(update_fields=["refunded_amount", "refunded_at", "status", "updated_at"])
             _email_on_commit(payment, "refunded")

@@ -48,7 +48,10 @@ def _closed_reason(occurrence):
 
 def _notice(request, message, *, status, title=None):
     return render(
-        request, "payments/notice.html", {"title": title or _("Inscription impossible"), "message": message}, status=status
+        request,
+        "payments/notice.html",
+        {"title": title or _("Inscription impossible"), "message": message},
+        status=status,
     )
 
 
@@ -134,7 +137,10 @@ def pay_by_card(request, occurrence_id):
     except (PaymentError, RegistrationError) as error:
         return _registration_error(request, occurrence, training, error)
     if checkout_url is None:
-        messages.info(request, _("La session est complète : vous êtes sur la liste d'attente. Vous paierez si une place se libère."))
+        messages.info(
+            request,
+            _("La session est complète : vous êtes sur la liste d'attente. Vous paierez si une place se libère."),
+        )
         return redirect("payments:payment", payment_id=payment.pk)
     return redirect(checkout_url, permanent=False)
 
@@ -159,9 +165,16 @@ def pay_by_invoice(request, occurrence_id):
     except (PaymentError, RegistrationError) as error:
         return _registration_error(request, occurrence, training, error, invoice_form=form)
     if invoice:
-        messages.success(request, _("Inscription confirmée. Votre facture %(number)s vous est envoyée par e-mail.") % {"number": invoice.number})
+        messages.success(
+            request,
+            _("Inscription confirmée. Votre facture %(number)s vous est envoyée par e-mail.")
+            % {"number": invoice.number},
+        )
     else:
-        messages.info(request, _("La session est complète : vous êtes sur la liste d'attente. La facture suivra si une place se libère."))
+        messages.info(
+            request,
+            _("La session est complète : vous êtes sur la liste d'attente. La facture suivra si une place se libère."),
+        )
     return redirect("payments:payment", payment_id=payment.pk)
 
 
@@ -180,7 +193,11 @@ def payment_detail(request, payment_id):
     return render(
         request,
         "payments/payment.html",
-        {"payment": payment, "invoice": Invoice.objects.filter(payment=payment).first(), "registration": payment.registration},
+        {
+            "payment": payment,
+            "invoice": Invoice.objects.filter(payment=payment).first(),
+            "registration": payment.registration,
+        },
     )
 
 
@@ -197,7 +214,10 @@ def checkout_success(request):
         payment = services.fulfil_session_id(session_id)
     except stripe_gateway.GatewayError:
         payment = Payment.objects.get(stripe_session_id=session_id)
-        messages.warning(request, _("Nous vérifions votre paiement auprès de la banque : vous recevrez un e-mail dès sa confirmation."))
+        messages.warning(
+            request,
+            _("Nous vérifions votre paiement auprès de la banque : vous recevrez un e-mail dès sa confirmation."),
+        )
     if request.user.is_authenticated and (request.user.is_staff or payment.registration.user_id == request.user.pk):
         return redirect("payments:payment", payment_id=payment.pk)
     return render(request, "payments/success.html", {"payment": payment})
@@ -212,7 +232,10 @@ def checkout_cancelled(request, payment_id):
         from registrations.models import RegistrationStatus
         from registrations.services import cancel
 
-        if payment.status == PaymentStatus.PENDING and payment.registration.status == RegistrationStatus.PENDING_PAYMENT:
+        if (
+            payment.status == PaymentStatus.PENDING
+            and payment.registration.status == RegistrationStatus.PENDING_PAYMENT
+        ):
             cancel(payment.registration, actor=request.user, reason=_("paiement abandonné"))
             messages.info(request, _("Votre place est libérée. Vous pouvez vous réinscrire à tout moment."))
         return redirect("payments:payment", payment_id=payment.pk)
@@ -244,7 +267,12 @@ def quote(request, occurrence_id):
     user = request.user if request.user.is_authenticated else None
     price = price_for(occurrence, user, training=training)
     if price.is_free:
-        return _notice(request, _("Cette formation est gratuite pour vous : aucun devis n'est nécessaire."), status=409, title=_("Devis"))
+        return _notice(
+            request,
+            _("Cette formation est gratuite pour vous : aucun devis n'est nécessaire."),
+            status=409,
+            title=_("Devis"),
+        )
     number, pdf = quote_pdf(occurrence, price, training=training, person=user)
     return _pdf_response(pdf, f"{number}.pdf")
 

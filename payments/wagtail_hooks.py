@@ -51,14 +51,23 @@ class PaymentIndexView(IndexView):
                 priority=30,
             )
         )
-        if instance.method == PaymentMethod.CARD and instance.status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
+        if instance.method == PaymentMethod.CARD and instance.status in (
+            PaymentStatus.PAID,
+            PaymentStatus.PARTIALLY_REFUNDED,
+        ):
             buttons.append(
-                MenuItem(_("Rembourser"), url=reverse("payments_admin_refund", kwargs={"pk": instance.pk}), icon_name="undo", priority=40)
+                MenuItem(
+                    _("Rembourser"),
+                    url=reverse("payments_admin_refund", kwargs={"pk": instance.pk}),
+                    icon_name="undo",
+                    priority=40,
+                )
             )
         return buttons
 
 
 class PaymentViewSet(ModelViewSet):
+    name = "payments_payment"
     model = Payment
     icon = "doc-full-inverse"
     menu_label = gettext_lazy("Paiements")
@@ -70,12 +79,34 @@ class PaymentViewSet(ModelViewSet):
     list_display = ["registration", "method", "status", "amount", "created_at", "paid_at"]
     list_filter = ["status", "method", "price_category", "registration__occurrence"]
     list_export = [
-        "pk", "registration__occurrence", "registration__first_name", "registration__last_name", "registration__email",
-        "method", "status", "price_category", "amount_ht", "vat_amount", "amount", "refunded_amount",
-        "billing_entity", "billing_siret", "purchase_order", "chorus_service_code", "stripe_session_id", "created_at", "paid_at",
+        "pk",
+        "registration.occurrence",
+        "registration.first_name",
+        "registration.last_name",
+        "registration.email",
+        "method",
+        "status",
+        "price_category",
+        "amount_ht",
+        "vat_amount",
+        "amount",
+        "refunded_amount",
+        "billing_entity",
+        "billing_siret",
+        "purchase_order",
+        "chorus_service_code",
+        "stripe_session_id",
+        "created_at",
+        "paid_at",
     ]
     export_filename = "paiements"
-    search_fields = ["registration__last_name", "registration__email", "billing_entity", "purchase_order", "stripe_session_id"]
+    search_fields = [
+        "registration__last_name",
+        "registration__email",
+        "billing_entity",
+        "purchase_order",
+        "stripe_session_id",
+    ]
     search_backend_name = None
 
     def get_queryset(self, request):
@@ -85,11 +116,20 @@ class PaymentViewSet(ModelViewSet):
 class InvoiceIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        buttons.append(MenuItem(_("Télécharger le PDF"), url=reverse("payments:invoice_pdf", kwargs={"number": instance.number}), icon_name="download", priority=5))
+        buttons.append(
+            MenuItem(
+                _("Télécharger le PDF"),
+                url=reverse("payments:invoice_pdf", kwargs={"number": instance.number}),
+                icon_name="download",
+                priority=5,
+            )
+        )
         buttons.append(
             MenuItem(
                 _("Paiements de la session"),
-                url=reverse("payments_admin_run", kwargs={"occurrence_id": instance.payment.registration.occurrence_id}),
+                url=reverse(
+                    "payments_admin_run", kwargs={"occurrence_id": instance.payment.registration.occurrence_id}
+                ),
                 icon_name="list-ul",
                 priority=30,
             )
@@ -98,6 +138,7 @@ class InvoiceIndexView(IndexView):
 
 
 class InvoiceViewSet(ModelViewSet):
+    name = "payments_invoice"
     model = Invoice
     icon = "doc-full"
     menu_label = gettext_lazy("Factures")
@@ -109,8 +150,20 @@ class InvoiceViewSet(ModelViewSet):
     list_display = ["number", "buyer_name", "issued_on", "due_on", "amount_ttc", "status", "paid_on"]
     list_filter = ["status", "issued_on"]
     list_export = [
-        "number", "issued_on", "due_on", "buyer_name", "buyer_siret", "purchase_order", "chorus_service_code",
-        "description", "amount_ht", "vat_rate", "vat_amount", "amount_ttc", "status", "paid_on",
+        "number",
+        "issued_on",
+        "due_on",
+        "buyer_name",
+        "buyer_siret",
+        "purchase_order",
+        "chorus_service_code",
+        "description",
+        "amount_ht",
+        "vat_rate",
+        "vat_amount",
+        "amount_ttc",
+        "status",
+        "paid_on",
     ]
     export_filename = "factures"
     search_fields = ["number", "buyer_name", "buyer_siret", "purchase_order"]
@@ -121,6 +174,7 @@ class InvoiceViewSet(ModelViewSet):
 
 
 class CreditNoteViewSet(ModelViewSet):
+    name = "payments_creditnote"
     model = CreditNote
     icon = "undo"
     menu_label = gettext_lazy("Avoirs")
@@ -129,13 +183,24 @@ class CreditNoteViewSet(ModelViewSet):
     form_fields = ["number"]
     inspect_view_enabled = True
     list_display = ["number", "invoice", "buyer_name", "issued_on", "amount_ttc", "reason"]
-    list_export = ["number", "invoice__number", "issued_on", "buyer_name", "buyer_siret", "amount_ht", "vat_amount", "amount_ttc", "reason"]
+    list_export = [
+        "number",
+        "invoice.number",
+        "issued_on",
+        "buyer_name",
+        "buyer_siret",
+        "amount_ht",
+        "vat_amount",
+        "amount_ttc",
+        "reason",
+    ]
     export_filename = "avoirs"
     search_fields = ["number", "buyer_name", "invoice__number"]
     search_backend_name = None
 
 
 class StripeEventViewSet(ModelViewSet):
+    name = "payments_stripeevent"
     model = StripeEvent
     icon = "code"
     menu_label = gettext_lazy("Événements Stripe")
@@ -190,15 +255,27 @@ def add_payment_receipt(registration, message, kind):
     """Confirmation e-mails of paid registrations say what was paid and where the invoice is."""
     if kind not in ("confirmed", "promoted"):
         return
-    payment = Payment.objects.filter(registration=registration).exclude(status=PaymentStatus.CANCELLED).select_related("invoice").order_by("-pk").first()
+    payment = (
+        Payment.objects.filter(registration=registration)
+        .exclude(status=PaymentStatus.CANCELLED)
+        .select_related("invoice")
+        .order_by("-pk")
+        .first()
+    )
     if payment is None:
         return
     lines = []
     if payment.status == PaymentStatus.PAID and payment.method == PaymentMethod.CARD:
-        lines.append(_("Paiement reçu : %(amount)s € TTC par carte bancaire.") % {"amount": f"{payment.amount:.2f}".replace(".", ",")})
+        lines.append(
+            _("Paiement reçu : %(amount)s € TTC par carte bancaire.")
+            % {"amount": f"{payment.amount:.2f}".replace(".", ",")}
+        )
     invoice = getattr(payment, "invoice", None)
     if invoice is not None:
-        lines.append(_("Votre facture %(number)s est disponible dans votre compte, rubrique « Mes factures ».") % {"number": invoice.number})
+        lines.append(
+            _("Votre facture %(number)s est disponible dans votre compte, rubrique « Mes factures ».")
+            % {"number": invoice.number}
+        )
     if lines:
         message.body = message.body.rstrip() + "\n\n" + "\n".join(lines) + "\n"
 
@@ -209,7 +286,11 @@ def _my_documents(request):
         .select_related("payment__registration__occurrence__page")
         .order_by("-issued_on", "-number")
     )
-    credit_notes = list(CreditNote.objects.filter(invoice__payment__registration__user=request.user).select_related("invoice").order_by("-issued_on", "-number"))
+    credit_notes = list(
+        CreditNote.objects.filter(invoice__payment__registration__user=request.user)
+        .select_related("invoice")
+        .order_by("-issued_on", "-number")
+    )
     return {"invoices": invoices, "credit_notes": credit_notes, "InvoiceStatus": InvoiceStatus}
 
 

@@ -9,9 +9,7 @@ class SessionBlock(blocks.StructBlock):
     start = blocks.TimeBlock(label=_("début"), help_text=_("Heure de début de la séquence."))
     end = blocks.TimeBlock(label=_("fin"), help_text=_("Heure de fin de la séquence."))
     title = blocks.CharBlock(label=_("intitulé"), max_length=200)
-    content = blocks.RichTextBlock(
-        label=_("contenu"), required=False, features=["bold", "italic", "link", "ul", "ol"]
-    )
+    content = blocks.RichTextBlock(label=_("contenu"), required=False, features=["bold", "italic", "link", "ul", "ol"])
 
     def clean(self, value):
         result = super().clean(value)
@@ -20,9 +18,7 @@ class SessionBlock(blocks.StructBlock):
 
             from wagtail.blocks import StructBlockValidationError
 
-            raise StructBlockValidationError(
-                block_errors={"end": ValidationError(_("La fin doit suivre le début."))}
-            )
+            raise StructBlockValidationError(block_errors={"end": ValidationError(_("La fin doit suivre le début."))})
         return result
 
 

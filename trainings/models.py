@@ -156,7 +156,9 @@ class TrainingPage(Page):
         _("part due après le délai (%)"),
         default=100,
         validators=[MaxValueValidator(100)],
-        help_text=_("Part du prix conservée en cas d'annulation tardive : 100 = aucun remboursement, 0 = remboursement intégral."),
+        help_text=_(
+            "Part du prix conservée en cas d'annulation tardive : 100 = aucun remboursement, 0 = remboursement intégral."
+        ),
     )
 
     content_panels = Page.content_panels + [
@@ -289,9 +291,7 @@ class RunOccurrence(models.Model):
     """Which engine occurrence materialises the run with this stable key (survives revisions)."""
 
     key = models.UUIDField(_("identifiant de la session"), unique=True)
-    occurrence = models.OneToOneField(
-        "registrations.Occurrence", on_delete=models.CASCADE, related_name="training_run"
-    )
+    occurrence = models.OneToOneField("registrations.Occurrence", on_delete=models.CASCADE, related_name="training_run")
 
     class Meta:
         verbose_name = _("session matérialisée")

@@ -72,7 +72,9 @@ def catalogue(index_page, params):
         runs = by_page.get(page.pk, [])
         if dated and not runs:
             continue
-        trainings.append({"page": page, "next_runs": runs[:NEXT_RUNS_SHOWN], "more_runs": max(len(runs) - NEXT_RUNS_SHOWN, 0)})
+        trainings.append(
+            {"page": page, "next_runs": runs[:NEXT_RUNS_SHOWN], "more_runs": max(len(runs) - NEXT_RUNS_SHOWN, 0)}
+        )
     # Trainings with an upcoming run first, by date; the others after, by title.
     far = timezone.make_aware(datetime.datetime.max - datetime.timedelta(days=2))
     trainings.sort(key=lambda t: t["next_runs"][0].start if t["next_runs"] else far)

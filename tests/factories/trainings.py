@@ -40,7 +40,12 @@ def day_at(days, hour=9, minute=0):
 
 def add_run(page, *, start, end=None, capacity=20, location="Maison de l'ADEME, Angers", **fields):
     run = TrainingRun(
-        page=page, start=start, end=end or start + datetime.timedelta(hours=8), capacity=capacity, location=location, **fields
+        page=page,
+        start=start,
+        end=end or start + datetime.timedelta(hours=8),
+        capacity=capacity,
+        location=location,
+        **fields,
     )
     page.runs.add(run)
     return run

@@ -11,7 +11,9 @@ def test_catalogue_lists_trainings_with_next_runs_and_seats_left(client, catalog
     training_with_runs(catalogue_page, runs=[], title="Sans session")
     soon = Occurrence.objects.filter(page=page).order_by("start")[1]
     for n in range(3):
-        Registration.objects.create(occurrence=soon, first_name="A", last_name=str(n), email=f"p{n}@x.fr", status=RegistrationStatus.CONFIRMED)
+        Registration.objects.create(
+            occurrence=soon, first_name="A", last_name=str(n), email=f"p{n}@x.fr", status=RegistrationStatus.CONFIRMED
+        )
     html = client.get(catalogue_page.url).content.decode()
     assert "Clauses sociales" in html and "Sans session" in html
     assert "17 places restantes" in html  # 20 - 3 on the soonest upcoming run

@@ -43,7 +43,12 @@ def test_moving_a_run_keeps_its_occurrence_and_registrations(catalogue_page):
     occurrence = Occurrence.objects.get(page=page)
     person = MemberFactory()
     Registration.objects.create(
-        occurrence=occurrence, user=person, first_name="A", last_name="B", email=person.email, status=RegistrationStatus.CONFIRMED
+        occurrence=occurrence,
+        user=person,
+        first_name="A",
+        last_name="B",
+        email=person.email,
+        status=RegistrationStatus.CONFIRMED,
     )
     page = TrainingPage.objects.get(pk=page.pk)
     run = page.runs.get()
@@ -121,7 +126,14 @@ def test_training_page_shows_content_runs_and_prices(client, catalogue_page):
                 "type": "day",
                 "value": {
                     "title": "Jour 1 : le cadre",
-                    "sessions": [{"start": datetime.time(9, 0), "end": datetime.time(12, 30), "title": "Le code de la commande publique", "content": ""}],
+                    "sessions": [
+                        {
+                            "start": datetime.time(9, 0),
+                            "end": datetime.time(12, 30),
+                            "title": "Le code de la commande publique",
+                            "content": "",
+                        }
+                    ],
                 },
             }
         ],
@@ -134,7 +146,13 @@ def test_training_page_shows_content_runs_and_prices(client, catalogue_page):
     assert "360 € TTC" in html  # 300 HT member price + 20 % VAT
     assert "720 € TTC" in html
     assert "Sessions passées" in html
-    assert reverse("payments:start", kwargs={"occurrence_id": Occurrence.objects.filter(page=page).order_by("-start").first().pk}) in html
+    assert (
+        reverse(
+            "payments:start",
+            kwargs={"occurrence_id": Occurrence.objects.filter(page=page).order_by("-start").first().pk},
+        )
+        in html
+    )
     assert "20 places restantes" in html
 
 

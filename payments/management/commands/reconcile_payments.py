@@ -28,5 +28,7 @@ class Command(BaseCommand):
         finish = timezone.make_aware(datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min))
         counts = reconcile(start=begin, end=finish)
         self.stdout.write(
-            "Paiements vérifiés : {checked} ; payés : {paid} ; expirés : {expired} ; toujours en attente : {pending} ; erreurs : {errors}.".format(**counts)
+            "Paiements vérifiés : {checked} ; payés : {paid} ; expirés : {expired} ; toujours en attente : {pending} ; erreurs : {errors}.".format(
+                **counts
+            )
         )
