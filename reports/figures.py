@@ -408,8 +408,11 @@ class _Builder:
         )
 
     def staff_time(self):
-        rows = list(queries.time_entries(self.period).hours_by_activity())
-        total = sum((r["hours"] for r in rows), Decimal("0"))
+        rows = [
+            {**r, "hours": Decimal(r["hours"]).quantize(Decimal("0.01"))}
+            for r in queries.time_entries(self.period).hours_by_activity()
+        ]
+        total = sum((r["hours"] for r in rows), Decimal("0.00"))
         self.figure("staff_hours", "time", _("Temps de l'équipe"), total, unit="h", drill=("time", {}))
         labels = dict(Activity.choices)
         self.breakdown(
