@@ -118,7 +118,7 @@ def guest_token(registration):
 
 
 def french_datetime(value):
-    return dateformat.format(timezone.localtime(value), r"l j F Y, G \h i")
+    return dateformat.format(timezone.localtime(value), r"l j F Y, G \h i")
 
 
 def build_message(registration, kind):

@@ -1,0 +1,80 @@
+"""A member registers for a demo event from its page and sees the outcome (one live server:\neach live-server test reloads the whole demo)."""
+
+from django.db.models import Q
+
+from wagtail.models import Site
+
+import pytest
+
+from members.audience import Audience
+from registrations.models import Occurrence, Registration
+from registrations.services import seats_left
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def open_occurrence(email):
+    candidates = (
+        Occurrence.objects.upcoming()
+        .scheduled()
+        .live()
+        .filter(registration_required=True, audience__in=[Audience.MEMBERS, Audience.EVERYONE])
+        .exclude(kind__in=["market_engagement", "training"])
+        .exclude(registrations__email__iexact=email)
+        .select_related("page")
+    )
+    return next(o for o in candidates if seats_left(o) is None or seats_left(o) > 0)
+
+
+def login(browser_page, email):
+    page = browser_page.page
+    browser_page.goto("/compte/connexion/")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill("reseco-demo-2026")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def test_member_registers_for_a_demo_event_and_sees_the_outcome(browser_page):
+    page = browser_page.page
+    login(browser_page, "membre@nantes.fr")
+    occurrence = open_occurrence("membre@nantes.fr")
+    site = Site.objects.get(is_default_site=True)
+    browser_page.goto(occurrence.page.relative_url(site))
+    page.locator(f'a[href="/inscriptions/{occurrence.pk}/"]').first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/inscriptions/{occurrence.pk}/")
+    body = page.content()
+    assert "Sophie Le Goff" in body and "Ville de Nantes" in body and "membre@nantes.fr" in body
+    assert browser_page.accessibility_violations() == []
+    browser_page.screenshot("inscription-formulaire")
+
+    page.get_by_role("button", name="M'inscrire").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Votre inscription"
+    assert "Inscription confirmée" in page.content()
+    assert browser_page.accessibility_violations() == []
+    browser_page.screenshot("inscription-confirmee")
+    assert Registration.objects.filter(occurrence=occurrence, email="membre@nantes.fr", status="confirmed").count() == 1
+
+    browser_page.goto("/compte/")
+    section = page.locator("#inscriptions")
+    assert occurrence.page.title in section.inner_text()
+    assert browser_page.accessibility_violations() == []
+    browser_page.screenshot("mes-inscriptions")
+
+    # A full demo event: the member joins its waiting list and sees the position.
+    full = next(
+        o
+        for o in Occurrence.objects.upcoming().scheduled().filter(audience=Audience.MEMBERS, capacity__isnull=False)
+        if o.registrations.filter(status="waitlisted").exists()
+    )
+    browser_page.goto(f"/inscriptions/{full.pk}/")
+    assert "Complet" in page.content()
+    page.get_by_role("button", name="M'inscrire sur la liste d'attente").click()
+    page.wait_for_load_state()
+    assert "Liste d'attente : position 4" in page.locator("main").inner_text(), page.locator("main").inner_text()
+    assert browser_page.accessibility_violations() == []
+    browser_page.page.set_viewport_size({"width": 375, "height": 740})
+    browser_page.screenshot("inscription-liste-attente-mobile")
+    assert browser_page.console_errors == []
