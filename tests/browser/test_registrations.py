@@ -1,6 +1,5 @@
-"""A member registers for a demo event from its page and sees the outcome (one live server:\neach live-server test reloads the whole demo)."""
-
-from django.db.models import Q
+"""A member registers for a demo event from its page and sees the outcome (one test:
+each live-server test reloads the whole demo)."""
 
 from wagtail.models import Site
 
