@@ -19,7 +19,9 @@ def register_attendance_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_attendance_menu_item():
-    return StaffMenuItem(gettext_lazy("Présences"), reverse("attendance_admin:index"), icon_name="tick", order=310)
+    return StaffMenuItem(
+        gettext_lazy("Présences"), reverse("attendance_admin:index"), icon_name="clipboard-list", order=310
+    )
 
 
 @hooks.register("registration_email")
