@@ -25,6 +25,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.search.utils import normalise_query_string
 
+from resources.models import ResourceType
 from sectors.models import Sector
 
 from .models import SearchLog
@@ -43,8 +44,6 @@ OTHER = "page"
 
 def facet_types():
     """Facet values for « type », in display order."""
-    from resources.models import ResourceType
-
     return [
         *ResourceType.choices,
         (GROUP, _("Groupe de travail")),
@@ -191,6 +190,20 @@ def _page_facets(pages):
     return facets
 
 
+def _typed_hits(request, query, resource_type, sector, promoted_ids):
+    from resources.models import ResourcePage
+
+    resources = ResourcePage.objects.live().filter(resource_type=resource_type)
+    if sector:
+        resources = resources.filter(sector=sector)
+    found = viewable_pages(resources, request).search(search_terms(query), operator="and").annotate_score("_score")
+    return [
+        {"object": page, "type": resource_type, "sector": page.sector_id, "score": page._score or 0}
+        for page in found[:CANDIDATES]
+        if page.pk not in promoted_ids
+    ]
+
+
 def _count(hits, key):
     counts = {}
     for hit in hits:
@@ -275,6 +288,9 @@ def search_site(request):
     type_counts = _count(by_sector, "type")
     sector_counts = _count(by_type, "sector")
     selected = [h for h in by_sector if not wanted_type or h["type"] == wanted_type]
+    if wanted_type in ResourceType.values:
+        # A resource type is searched on its own, so none is missed beyond the best matches.
+        selected = _typed_hits(request, query, wanted_type, wanted_sector, promoted_ids)
 
     paginator = Paginator(selected, PAGE_SIZE)
     try:

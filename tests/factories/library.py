@@ -6,6 +6,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
 import factory
+import pytest
 import wagtail_factories
 from factory.django import DjangoModelFactory
 
@@ -94,3 +95,29 @@ class FaqEntryFactory(DjangoModelFactory):
     question = factory.Sequence(lambda n: f"Question fréquente {n} ?")
     answer = "<p>La réponse.</p>"
     published = True
+
+
+def publish(page):
+    """Publish ``page`` through Wagtail (revision + page_published signal), as the admin does."""
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def members_document(title="Document réservé"):
+    from resources.services import members_documents_collection
+
+    return DocumentFactory(title=title, collection=members_documents_collection())
+
+
+@pytest.fixture
+def library(home_page):
+    """A bare site with the library, the search page and one working group (tests import it in
+    their conftest)."""
+    from tests.factories import WorkingGroupIndexPageFactory, WorkingGroupPageFactory
+
+    index = ResourceIndexPageFactory(parent=home_page)
+    SearchPageFactory(parent=home_page)
+    groups = WorkingGroupIndexPageFactory(parent=home_page)
+    group = WorkingGroupPageFactory(parent=groups, title="Construction", slug="construction")
+    return {"index": index, "group": group, "home": home_page}

@@ -1,0 +1,1 @@
+from tests.factories.library import library  # noqa: F401 (shared fixture)
