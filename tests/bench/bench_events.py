@@ -1,0 +1,168 @@
+"""Agenda and feeds under load.
+
+- A public feed of 500 events (50 of them monthly series): time and SQL queries (target ≤ 5), and
+  the conditional GET (304) path; measured in-process with Django's test client.
+- Requests per second for /agenda/, an event page and, as the ceiling, the trivial /healthz, each
+  served by gunicorn on 127.0.0.1 (BENCH_WORKERS sync workers, default 4) and loaded by
+  BENCH_CLIENTS client threads (default 16) for BENCH_SECONDS seconds each (default 5).
+A dedicated bench database is created then dropped (PostgreSQL from DATABASE_URL's server,
+SQLite otherwise); the server is stopped at the end.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from tests.bench.bench_registrations import _bench_database, _free_port, _manage
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", "16"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+EVENTS, RECURRING = 500, 50
+
+SETUP = """
+import json, statistics, time
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, Site
+from events.models import EventIndexPage
+from home.models import HomePage
+from registrations.models import Occurrence
+from tests.factories.events import make_events
+
+root = Page.get_first_root_node()
+home = root.add_child(instance=HomePage(title="RESECO", slug="bench-accueil"))
+Site.objects.all().delete()
+Site.objects.create(hostname="127.0.0.1", port=80, root_page=home, is_default_site=True, site_name="RESECO")
+agenda = home.add_child(instance=EventIndexPage(title="Agenda", slug="agenda"))
+pages = make_events(agenda, %(events)d, recurring=%(recurring)d)
+client = Client(HTTP_HOST="127.0.0.1")
+url = "/calendrier/agenda.ics"
+client.get(url)  # warm caches (site root paths)
+
+def timed(**headers):
+    times, counts, status = [], [], None
+    for _ in range(7):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url, **headers)
+            times.append(time.perf_counter() - started)
+        counts.append(len(ctx.captured_queries))
+        status = response.status_code
+    return statistics.median(times), max(counts), status, response
+
+feed_time, feed_queries, feed_status, response = timed()
+etag = response["ETag"]
+nm_time, nm_queries, nm_status, _ = timed(HTTP_IF_NONE_MATCH=etag)
+print("BENCH" + json.dumps({
+    "occurrences": Occurrence.objects.count(),
+    "vevents": response.content.count(b"BEGIN:VEVENT"),
+    "rrules": response.content.count(b"RRULE:"),
+    "bytes": len(response.content),
+    "feed": [feed_time, feed_queries, feed_status],
+    "not_modified": [nm_time, nm_queries, nm_status],
+    "event_url": pages[0].url,
+}))
+"""
+
+
+def _load(url, seconds, threads):
+    """Bounded load: ``threads`` clients loop on GET ``url`` for ``seconds``; returns (req/s, p50, p95, errors)."""
+    deadline = time.perf_counter() + seconds
+    latencies, errors = [], []
+    lock = threading.Lock()
+
+    def worker():
+        session = requests.Session()
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                ok = session.get(url, timeout=10).status_code == 200
+            except requests.RequestException:
+                ok = False
+            with lock:
+                (latencies if ok else errors).append(time.perf_counter() - started)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    started = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p95 = latencies[max(int(0.95 * len(latencies)) - 1, 0)] if latencies else 0
+    return len(latencies) / elapsed, statistics.median(latencies) if latencies else 0, p95, len(errors)
+
+
+def run():
+    database_url, drop = _bench_database()
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE=os.environ.get("BENCH_SETTINGS", "settings.dev"),
+        DJANGO_DEBUG="0",
+        CONN_MAX_AGE="60",
+    )
+    server = None
+    try:
+        print(f"Base : {'PostgreSQL' if database_url.startswith('postgres') else 'SQLite'} (dédiée au benchmark)")
+        _manage(env, "migrate", "--noinput", "-v0")
+        data = _manage(env, "shell", script=SETUP % {"events": EVENTS, "recurring": RECURRING})
+        feed_time, feed_queries, feed_status = data["feed"]
+        nm_time, nm_queries, nm_status = data["not_modified"]
+        print(
+            f"Flux public : {EVENTS} événements dont {RECURRING} récurrents ({data['occurrences']} occurrences, "
+            f"{data['vevents']} VEVENT dont {data['rrules']} séries RRULE, {data['bytes'] // 1024} Kio)"
+        )
+        print(
+            f"  rendu complet : {feed_time * 1000:.0f} ms, {feed_queries} requêtes SQL (cible ≤ 5), HTTP {feed_status}"
+        )
+        print(f"  GET conditionnel : {nm_time * 1000:.1f} ms, {nm_queries} requêtes SQL, HTTP {nm_status}")
+
+        port = _free_port()
+        server = subprocess.Popen(
+            [GUNICORN, "--pythonpath", "site", "wsgi:application", "--workers", str(WORKERS),
+             "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        print(f"Charge : gunicorn {WORKERS} workers sync, {CLIENT_THREADS} fils clients, {SECONDS:.0f} s par adresse")
+        for label, path in (
+            ("/healthz (plafond)", "/healthz"),
+            ("/agenda/", "/agenda/"),
+            ("page d'événement", data["event_url"]),
+        ):
+            for _ in range(WORKERS * 2):  # warm every worker
+                requests.get(base + path, timeout=10)
+            rate, p50, p95, errors = _load(base + path, SECONDS, CLIENT_THREADS)
+            print(
+                f"  {label:<22} {rate:7.0f} req/s  p50 {p50 * 1000:5.0f} ms  p95 {p95 * 1000:5.0f} ms  erreurs {errors}"
+            )
+        ok = feed_queries <= 5 and feed_status == 200 and nm_status == 304
+        print("Objectifs atteints." if ok else "OBJECTIFS NON ATTEINTS.")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        drop()
+
+
+if __name__ == "__main__":
+    sys.path[:0] = [str(ROOT)]
+    run()
