@@ -77,3 +77,33 @@ def test_member_registers_for_a_demo_event_and_sees_the_outcome(browser_page):
     browser_page.page.set_viewport_size({"width": 375, "height": 740})
     browser_page.screenshot("inscription-liste-attente-mobile")
     assert browser_page.console_errors == []
+
+
+def test_guest_form_and_supplier_application_are_accessible(browser_page):
+    page = browser_page.page
+    public = (
+        Occurrence.objects.upcoming()
+        .scheduled()
+        .live()
+        .filter(audience=Audience.EVERYONE, registration_required=True)
+        .exclude(kind__in=["market_engagement", "training"])
+        .first()
+    )
+    if public is not None:
+        browser_page.goto(f"/inscriptions/{public.pk}/")
+        page.get_by_role("button", name="M'inscrire").click()  # empty: French field errors, 400
+        page.wait_for_load_state()
+        assert "Le formulaire contient des erreurs" in page.content()
+        assert browser_page.accessibility_violations() == []
+        browser_page.screenshot("inscription-invite-erreurs")
+    meeting = Occurrence.objects.upcoming().scheduled().filter(kind="market_engagement").first()
+    assert meeting is not None, "la démo doit contenir une rencontre fournisseurs"
+    browser_page.goto(f"/inscriptions/{meeting.pk}/candidature/")
+    page.get_by_label("SIRET").fill("12345678901234")
+    page.get_by_role("button", name="Envoyer la candidature").click()
+    page.wait_for_load_state()
+    assert "SIRET" in page.locator("#erreurs").inner_text()
+    assert browser_page.accessibility_violations() == []
+    browser_page.screenshot("candidature-fournisseur")
+    # The refused forms answer 400 on purpose; nothing else may fail.
+    assert [e for e in browser_page.console_errors if "status of 400" not in e] == []
