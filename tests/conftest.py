@@ -7,6 +7,7 @@ from wagtail.models import Page, Site
 import pytest
 
 from tests.factories import HomePageFactory
+from tests.utils import restore_migration_data
 
 
 def pytest_configure(config):
@@ -33,6 +34,16 @@ def fail_on_task_error():
     if failures:
         errors = "; ".join(f"{r.task.module_path}: {r.errors}" for r in failures)
         pytest.fail(f"Background task failed: {errors}")
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_after_flush(request):
+    """Transactional tests (threads, live_server) run after a flush that removed what migrations
+    put in the database (Wagtail's root page, groups, sectors): put it back before each of them."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        restore_migration_data()
 
 
 @pytest.fixture

@@ -134,6 +134,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Our login forms (site and Wagtail admin) post the e-mail in a field named "username".
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "members.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
 AUTH_PASSWORD_VALIDATORS = [

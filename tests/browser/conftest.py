@@ -1,16 +1,13 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (never `playwright install`)."""
 
 import os
-from io import StringIO
 from pathlib import Path
-
-from django.core.management import call_command
 
 from wagtail.models import Site
 
 import pytest
 
-from tests.utils import restore_migration_data
+from tests.utils import DemoSnapshot
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -45,12 +42,16 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(tmp_path_factory):
+    return DemoSnapshot(tmp_path_factory.mktemp("demo"))
+
+
 @pytest.fixture
-def site_live(live_server, transactional_db):
-    """The demo site behind a live server. `live_server` flushes the database after each
-    test (Wagtail's root page with it), so migration data is restored and the demo reloaded."""
-    restore_migration_data()
-    call_command("load_demo", stdout=StringIO())
+def site_live(live_server, transactional_db, demo_snapshot):
+    """The full demo site behind a live server, restored before each test (live_server
+    flushes the database after each one)."""
+    demo_snapshot.restore()
     Site.objects.filter(is_default_site=True).update(hostname="localhost", port=80)
     return live_server
 
