@@ -1,0 +1,143 @@
+"""Working groups: listing filters, a group's page (pilot, participants, meetings from the
+events and its feed, market engagement, deliverables, members-only minutes)."""
+
+import datetime
+
+import pytest
+
+from members.models import Organisation
+from sectors.models import Sector
+from tests.factories import MemberFactory, OrganisationFactory, SupplierContactFactory, WorkingGroupPageFactory
+from tests.factories.events import EventIndexPageFactory, EventPageFactory, paris
+from tests.factories.events import publish as publish_event
+from tests.factories.library import GuidePageFactory, MinutesPageFactory, publish
+from workinggroups import queries
+
+pytestmark = pytest.mark.django_db
+
+THIS_YEAR = datetime.date.today().year
+
+
+@pytest.fixture
+def groups(library):
+    index = library["group"].get_parent()
+    textiles = Sector.objects.get(slug="textiles")
+    food = Sector.objects.get(slug="alimentation-restauration")
+    return {
+        "index": index,
+        "current": library["group"],
+        "past": WorkingGroupPageFactory(parent=index, title="Textiles", sector=textiles, years=[(2011, 2013)]),
+        "planned": WorkingGroupPageFactory(parent=index, title="Cantines", sector=food, years=[(THIS_YEAR + 1, None)]),
+        "twice": WorkingGroupPageFactory(
+            parent=index, title="Bâtiment", sector=textiles, years=[(2011, 2013), (2021, None)]
+        ),
+    }
+
+
+def listed(response):
+    return sorted(g.title for key in ("current_groups", "planned_groups", "past_groups") for g in response.context[key])
+
+
+def test_listing_shows_every_group_with_its_periods(client, groups):
+    response = client.get("/groupes-de-travail/")
+    assert listed(response) == ["Bâtiment", "Cantines", "Construction", "Textiles"]
+    assert [g.title for g in response.context["past_groups"]] == ["Textiles"]
+    assert [g.title for g in response.context["planned_groups"]] == ["Cantines"]
+    assert "2011–2013, depuis 2021" in response.content.decode()
+
+
+def test_listing_filters_by_sector_and_status(client, groups):
+    assert listed(client.get("/groupes-de-travail/?secteur=textiles")) == ["Bâtiment", "Textiles"]
+    assert listed(client.get("/groupes-de-travail/?statut=current")) == ["Bâtiment", "Construction"]
+    assert listed(client.get("/groupes-de-travail/?secteur=textiles&statut=past")) == ["Textiles"]
+
+
+@pytest.mark.parametrize("query", ["secteur=inconnu", "statut=bientot", "secteur=energie"])
+def test_unknown_filter_values_are_refused(client, groups, query):
+    # « energie » exists as a sector but no group has it, so it is not offered either.
+    response = client.get(f"/groupes-de-travail/?{query}")
+    assert response.status_code == 400
+    assert "n&#x27;existe pas" in response.content.decode()
+
+
+def test_listing_query_count_does_not_grow(client, groups, django_assert_max_num_queries):
+    client.get("/groupes-de-travail/")
+    with django_assert_max_num_queries(16) as small:
+        client.get("/groupes-de-travail/")
+    for n in range(30):
+        WorkingGroupPageFactory(parent=groups["index"], title=f"Groupe {n}", years=[(2015, 2016), (2020, None)])
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/groupes-de-travail/")
+
+
+@pytest.fixture
+def group_page(library):
+    group = library["group"]
+    group.pilot_organisation = OrganisationFactory(name="Angers Loire Métropole")
+    group.pilot_name = "Direction du bâtiment"
+    group.save()
+    group.participants.set([group.pilot_organisation, OrganisationFactory(name="Ville de Blois")])
+    group.save()
+    index = library["index"]
+    GuidePageFactory(parent=index, title="Guide du réemploi", working_group=group)
+    publish(MinutesPageFactory(parent=index, title="Compte rendu de janvier", working_group=group))
+    return group
+
+
+def test_group_page_shows_pilot_participants_and_deliverables(client, group_page):
+    html = client.get(group_page.url).content.decode()
+    for text in ("Angers Loire Métropole — Direction du bâtiment", "Ville de Blois", "Guide du réemploi"):
+        assert text in html
+    assert "Compte rendu de janvier" not in html
+    assert "réservés aux membres : connectez-vous" in html
+
+
+@pytest.mark.parametrize(("make_user", "sees"), [(MemberFactory, True), (SupplierContactFactory, False)])
+def test_minutes_on_the_group_page_are_for_members_only(client, group_page, make_user, sees):
+    client.force_login(make_user())
+    response = client.get(group_page.url)
+    assert ("Compte rendu de janvier" in response.content.decode()) is sees
+    assert [r.title for r in response.context["deliverables"]] == ["Guide du réemploi"]
+
+
+def test_group_page_lists_its_meetings_market_engagement_and_feed(client, library, group_page):
+    agenda = EventIndexPageFactory(parent=library["home"])
+    publish_event(
+        EventPageFactory(
+            parent=agenda,
+            title="Réunion du groupe Construction",
+            kind="working_group_meeting",
+            working_group=group_page,
+        )
+    )
+    publish_event(
+        EventPageFactory(
+            parent=agenda,
+            title="Rencontre fournisseurs du bâtiment",
+            kind="market_engagement",
+            working_group=group_page,
+            start=paris(2030, 6, 2, 9, 30),
+        )
+    )
+    publish_event(EventPageFactory(parent=agenda, title="Webinaire d'un autre groupe", kind="webinar"))
+    response = client.get(group_page.url)
+    assert [o.page.title for o in response.context["upcoming_meetings"]] == ["Réunion du groupe Construction"]
+    assert [o.page.title for o in response.context["market_engagement"]] == ["Rencontre fournisseurs du bâtiment"]
+    html = response.content.decode()
+    feed = f"/calendrier/groupe/{group_page.slug}.ics"
+    assert response.context["feed_url"] == feed
+    assert '<link rel="alternate" type="text/calendar"' in html and feed in html
+
+
+def test_group_page_still_renders_without_the_events_app(client, group_page, monkeypatch):
+    monkeypatch.setattr(queries, "_event_model_with_group", lambda: None)
+    monkeypatch.setattr(queries, "group_feed_url", lambda group: None)
+    response = client.get(group_page.url)
+    assert response.status_code == 200
+    assert "Aucune réunion programmée" in response.content.decode()
+    assert 'type="text/calendar"' not in response.content.decode()
+
+
+def test_participants_are_member_organisations(group_page):
+    assert set(group_page.participants.values_list("name", flat=True)) == {"Angers Loire Métropole", "Ville de Blois"}
+    assert Organisation.objects.get(name="Ville de Blois").working_groups.get() == group_page
