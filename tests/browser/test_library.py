@@ -1,0 +1,119 @@
+"""The library in a browser: filters, search with facets, a member asks the helpdesk a question;
+axe-clean pages, screenshots in var/screenshots."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def log_in(page, email="membre@nantes.fr"):
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill("reseco-demo-2026")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def test_library_filters(browser_page):
+    page = browser_page.page
+    assert browser_page.goto("/ressources/").status == 200
+    assert page.locator(".card-list .card").count() == 10  # minutes are for members only
+    page.get_by_label("Type").select_option(label="Retour d'expérience")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_load_state()
+    assert "type=exemple" in page.url
+    titles = page.locator(".card-list .card .card__title").all_inner_texts()
+    assert len(titles) == 3 and any("photocopie" in t or "reprographie" in t for t in titles)
+    page.get_by_label("Secteur").select_option(label="Nettoyage et produits d'entretien")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_load_state()
+    assert "secteur=nettoyage" in page.url and "type=exemple" in page.url
+    assert page.locator(".card-list .card").count() == 1
+    assert browser_page.accessibility_violations() == []
+    browser_page.screenshot("bibliotheque-filtres")
+
+    page.locator(".card-list .card a").first.click()
+    page.wait_for_load_state()
+    assert "Rennes Métropole" in page.content()
+    assert browser_page.accessibility_violations() == []
+    assert browser_page.console_errors == []
+
+
+def test_guide_with_criteria_and_members_documents(browser_page):
+    page = browser_page.page
+    browser_page.goto("/ressources/guide-restauration-collective-durable/")
+    assert page.locator(".criterion").count() == 2
+    assert "Critère d'attribution" in page.content() and "20 % de la note" in page.content()
+    assert browser_page.accessibility_violations() == []
+    browser_page.screenshot("guide-criteres")
+    browser_page.goto("/ressources/modele-cctp-nettoyage/")
+    assert "réservé aux membres" in page.content()
+    assert page.locator(".document-list a.document-link").count() == 1
+
+
+def test_search_with_facets(browser_page):
+    page = browser_page.page
+    browser_page.goto("/recherche/")
+    page.get_by_label("Rechercher sur le site").fill("restauration")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_load_state()
+    assert page.locator(".result-list mark").count() >= 1
+    titles = page.locator(".result-list .card__title").all_inner_texts()
+    assert any("restauration collective" in t.lower() for t in titles)
+    assert browser_page.accessibility_violations() == []
+    browser_page.screenshot("recherche")
+    page.locator(".facet-list a", has_text="Retour d'expérience").click()
+    page.wait_for_load_state()
+    assert "type=exemple" in page.url
+    assert page.locator(".result-list .card__title").count() == 1
+    assert browser_page.console_errors == []
+
+
+def test_member_asks_a_question(browser_page, tmp_path):
+    page = browser_page.page
+    browser_page.goto("/assistance/")
+    assert "/compte/connexion/" in page.url
+    log_in(page)
+    assert page.url.endswith("/assistance/")
+    assert browser_page.accessibility_violations() == []
+    page.get_by_label("Sujet").fill("Clause d'insertion en voirie")
+    page.get_by_label("Secteur").select_option(label="Voirie et routes durables")
+    page.get_by_label("Contexte du marché").fill("Marché de travaux de voirie, 2 M€ HT, procédure adaptée.")
+    page.get_by_label("Votre question").fill("Quel volume d'heures d'insertion demander ?")
+    attachment = tmp_path / "dce.pdf"
+    attachment.write_bytes(b"%PDF-1.4\n% dossier de consultation\n")
+    page.get_by_label("Pièces jointes").set_input_files(str(attachment))
+    browser_page.screenshot("assistance-question")
+    page.get_by_role("button", name="Envoyer ma question").click()
+    page.wait_for_load_state()
+    assert "/assistance/questions/" in page.url
+    assert "Quel volume d'heures" in page.content() and "dce.pdf" in page.content()
+    assert browser_page.accessibility_violations() == []
+    browser_page.screenshot("assistance-fil")
+    browser_page.goto("/compte/")
+    assert "Mes questions" in page.content() and "Clause d'insertion en voirie" in page.content()
+    assert browser_page.console_errors == []
+
+
+def test_wrong_attachment_is_explained(browser_page, tmp_path):
+    page = browser_page.page
+    browser_page.goto("/compte/connexion/?next=/assistance/")
+    log_in(page)
+    page.get_by_label("Sujet").fill("Test")
+    page.get_by_label("Contexte du marché").fill("Contexte")
+    page.get_by_label("Votre question").fill("Question")
+    bad = tmp_path / "programme.exe"
+    bad.write_bytes(b"MZ")
+    page.get_by_label("Pièces jointes").set_input_files(str(bad))
+    page.get_by_role("button", name="Envoyer ma question").click()
+    page.wait_for_load_state()
+    assert "seuls les fichiers PDF, DOCX, ODT, XLSX, ODS le sont" in page.content()
+    assert browser_page.accessibility_violations() == []
+    browser_page.screenshot("assistance-erreur")
+
+
+def test_search_on_a_phone(phone_page):
+    phone_page.goto("/recherche/?q=nettoyage")
+    width = phone_page.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, "the page scrolls sideways on a phone"
+    assert phone_page.accessibility_violations() == []
+    phone_page.screenshot("recherche-mobile")
