@@ -228,7 +228,8 @@ def promote_waitlisted(occurrence, *, actor=None, now=None):
     if free <= 0:
         return promoted
     limit = occurrence.seats_per_organisation
-    for registration in Registration.objects.filter(occurrence=occurrence).waitlisted().select_for_update():
+    waiting = Registration.objects.filter(occurrence=occurrence).waitlisted().select_for_update()
+    for registration in waiting if limit else waiting[:free]:
         if len(promoted) >= free:
             break
         if (
