@@ -7,7 +7,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
 from members.audience import Audience, audiences_for
-from registrations.models import Occurrence
+from registrations.models import Occurrence, OccurrenceStatus
 from registrations.models.registrations import ACTIVE_STATUSES
 from sectors.models import Sector
 
@@ -52,7 +52,9 @@ def _not_modified(request, etag, last):
     return bool(since and last and int(last.timestamp()) <= since)
 
 
-def feed_response(request, occurrences, *, name, filename, private=False, as_series=True):
+def feed_response(request, occurrences, *, name, filename, private=False, online_links=False, as_series=True):
+    """The feed of ``occurrences``. ``private``: personal, never stored by shared caches;
+    ``online_links``: carries the connection links (only the personal feed of registered people)."""
     occurrences = _window(occurrences)
     etag, last = _validators(occurrences)
     if _not_modified(request, etag, last):
@@ -62,7 +64,7 @@ def feed_response(request, occurrences, *, name, filename, private=False, as_ser
             list(occurrences.order_by("start", "pk")),
             name=name,
             request=request,
-            include_online_url=private,
+            include_online_url=online_links,
             as_series=as_series,
         )
         response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
@@ -121,7 +123,9 @@ def event_feed(request, page_id):
     audience = occurrences.values_list("audience", flat=True).first()
     if audience == Audience.MEMBERS and Audience.MEMBERS not in audiences_for(request.user):
         raise Http404(_("Cet événement est réservé aux membres du réseau."))
-    private = request.user.is_authenticated
+    # Never the online link here (it goes to registered people only); a members-only event's
+    # feed is personal to the member who asked for it.
+    private = audience == Audience.MEMBERS
     return feed_response(request, occurrences, name=page.title, filename=f"evenement-{page_id}", private=private)
 
 
@@ -130,9 +134,12 @@ def personal_feed(request, token):
     found = CalendarToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
     if found is None:
         raise Http404(_("Ce lien d'agenda personnel n'existe pas ou a été révoqué."))
+    # Occurrences the person is registered for, and those cancelled while they were (so that
+    # their calendar shows them as cancelled rather than silently dropping them).
+    mine = Q(registrations__status__in=ACTIVE_STATUSES) | Q(status=OccurrenceStatus.CANCELLED)
     occurrences = (
         Occurrence.objects.live()
-        .filter(registrations__user=found.user, registrations__status__in=ACTIVE_STATUSES)
+        .filter(mine, registrations__user=found.user)
         .exclude(audience__in=[a for a in Audience.values if a not in audiences_for(found.user)])
         .distinct()
         .select_related("page")
@@ -143,6 +150,7 @@ def personal_feed(request, token):
         name=_("RESECO — mon agenda"),
         filename="reseco-mon-agenda",
         private=True,
+        online_links=True,
         as_series=False,
     )
 

@@ -257,6 +257,22 @@ def test_personal_feed(client, agenda, series):
     descriptions = " ".join(str(e.get("DESCRIPTION")) + str(e.get("LOCATION")) for e in cal.walk("VEVENT"))
     assert "visio.example.fr/gt-restauration" in descriptions
     assert all("RRULE" not in e for e in cal.walk("VEVENT"))
+    # the event's own feed never carries the link, even for a registered member
+    client.force_login(member)
+    event_feed = get_feed(client, reverse("events:event_feed", kwargs={"page_id": series.pk}))
+    assert "gt-restauration" not in str(
+        [str(e.get("DESCRIPTION")) + str(e.get("LOCATION")) for e in parse(event_feed.content).walk("VEVENT")]
+    )
+    members_feed = get_feed(client, reverse("events:event_feed", kwargs={"page_id": members_only.pk}))
+    assert members_feed["Cache-Control"] == "private, no-store"
+    client.logout()
+    assert client.get(reverse("events:event_feed", kwargs={"page_id": members_only.pk})).status_code == 404
+    # an occurrence cancelled while registered stays in the feed as cancelled
+    cancel_occurrence(occ, reason="Annulée")
+    Registration.objects.filter(occurrence=occ).update(status=RegistrationStatus.CANCELLED)
+    cal = parse(get_feed(client, reverse("events:personal_feed", kwargs={"token": token.token})).content)
+    statuses = sorted(str(e["STATUS"]) for e in cal.walk("VEVENT"))
+    assert statuses == ["CANCELLED", "CONFIRMED"]
     # revoke, regenerate, forged
     client.force_login(member)
     assert client.post(reverse("events:revoke_token")).status_code == 302
