@@ -8,8 +8,9 @@ of queries is fixed, whatever the number of rows. Definitions: DESIGN.md, « Rep
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -210,20 +211,42 @@ class _Builder:
             available=wired,
         )
 
-    def participation(self):
-        registrations = queries.confirmed_registrations(self.period)
-        members = queries.member_organisations(self.period)
-        no_show = queries.no_show_q(self.now)
-        aggregates = {
-            "confirmed": Count("pk"),
-            "present": Count("pk", filter=Q(attended=True)),
-            "no_shows": Count("pk", filter=no_show),
-            "participants": Count(Lower("email"), distinct=True, filter=Q(attended=True)),
-            "organisations": Count(
-                "organisation", distinct=True, filter=Q(attended=True, organisation__in=members.values("pk"))
-            ),
+    def participation_counts(self, members):
+        """Confirmed, present, no-shows, distinct participants and member organisations reached,
+        in total and per region and per kind of body: two queries (one over confirmed
+        registrations, one over those who attended), with one conditional aggregate per group
+        (regions and kinds of body are a fixed, small set)."""
+        groups = {"total": Q()}
+        for dimension, choices in (("region", Region), ("kind", OrganisationKind)):
+            for value in choices.values:
+                groups[f"{dimension}:{value}"] = Q(**{f"organisation__{dimension}": value})
+            groups[f"{dimension}:{NO_ORGANISATION}"] = Q(organisation__isnull=True)
+        ended = Q(occurrence__end__lt=self.now)
+        member = Q(organisation__in=members.values("pk"))
+        confirmed, attended = {}, {}
+        for name, condition in groups.items():
+            confirmed[f"{name}|confirmed"] = Count("pk", filter=condition)
+            confirmed[f"{name}|ended"] = Count("pk", filter=condition & ended)
+            attended[f"{name}|present"] = Count("pk", filter=condition)
+            attended[f"{name}|present_ended"] = Count("pk", filter=condition & ended)
+            attended[f"{name}|participants"] = Count(Lower("email"), distinct=True, filter=condition)
+            attended[f"{name}|organisations"] = Count("organisation", distinct=True, filter=condition & member)
+        values = {
+            **queries.held_registrations(self.period).aggregate(**confirmed),
+            **queries.attended_registrations(self.period).aggregate(**attended),
         }
-        totals = registrations.aggregate(**aggregates)
+        counts = {}
+        for key, value in values.items():  # one entry per group and measure: a fixed number
+            name, measure = key.split("|")
+            counts.setdefault(name, {})[measure] = value or 0
+        for row in counts.values():
+            row["no_shows"] = row["ended"] - row["present_ended"]
+        return counts
+
+    def participation(self):
+        members = queries.member_organisations(self.period)
+        counts = self.participation_counts(members)
+        totals = counts["total"]
         member_count = members.count()
         self.figure(
             "registrations",
@@ -283,22 +306,16 @@ class _Builder:
             unit="%",
             drill=("organisations", {"reached": "1"}),
         )
-        for key, lookup, choices, title, param in (
-            ("by_region", "organisation__region", Region, _("Participation par région"), "region"),
-            ("by_body", "organisation__kind", OrganisationKind, _("Participation par type de collectivité"), "kind"),
+        for key, param, choices, title in (
+            ("by_region", "region", Region, _("Participation par région")),
+            ("by_body", "kind", OrganisationKind, _("Participation par type de collectivité")),
         ):
-            grouped = {
-                row["group"]: row
-                for row in registrations.values(group=Coalesce(lookup, Value(NO_ORGANISATION)))
-                .annotate(**aggregates)
-                .order_by()
-            }
-            member_by = dict(members.values_list(lookup.split("__")[1]).annotate(count=Count("pk")).order_by())
+            member_by = dict(members.values_list(param).annotate(count=Count("pk")).order_by())
             rows = []
             for value, label in [*choices.choices, (NO_ORGANISATION, _("Sans organisation membre"))]:
-                row = grouped.get(value, {})
+                row = counts[f"{param}:{value}"]
                 members_here = member_by.get(value, 0)
-                if not row and not members_here:
+                if not row["confirmed"] and not members_here:
                     continue
                 params = {param: value}
                 rows.append(
@@ -447,6 +464,16 @@ def compute(period, *, compare=True, now=None):
     """Every figure of the activity report for ``period`` (a reports.periods.Period), with the
     previous period of the same length when ``compare``."""
     now = now or timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # JIT compilation of these short aggregates costs more than running them, and the
+            # distinct counts sort 100,000 rows: keep those sorts in memory (this transaction only).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '32MB'")
+        return _compute(period, now, compare)
+
+
+def _compute(period, now, compare):
     report = _compute_one(period, now)
     if compare:
         previous = _compute_one(period.previous(), now)
