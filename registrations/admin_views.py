@@ -18,7 +18,7 @@ from members.models import User
 from . import services
 from .errors import RegistrationError
 from .exports import export
-from .forms import SUPPLIER_QUESTIONS, DecisionForm, EditorAddForm, question_label
+from .forms import SUPPLIER_QUESTIONS, DecisionForm, EditorAddForm, MessageForm, question_label
 from .models import Occurrence, Registration, RegistrationChange, RegistrationSource, RegistrationStatus
 
 S = RegistrationStatus
@@ -81,6 +81,7 @@ def occurrence_detail(request, pk):
     positions = services.waitlist_positions(registrations)
     for registration in registrations:
         registration.position = positions.get(registration.pk)
+        registration.answer_rows = [(question_label(key), value) for key, value in (registration.answers or {}).items()]
     totals = dict.fromkeys(S.values, 0)
     totals.update(
         Registration.objects.filter(occurrence=occurrence)
@@ -100,6 +101,7 @@ def occurrence_detail(request, pk):
             "statuses": [(value, label, totals[value]) for value, label in S.choices],
             "seats_left": services.seats_left(occurrence),
             "add_form": EditorAddForm(),
+            "message_form": MessageForm(),
             "is_meeting": occurrence.kind == "market_engagement",
         },
     )
@@ -197,3 +199,22 @@ def act(request, pk, action):
     except RegistrationError as error:
         messages.error(request, error.message)
     return redirect(reverse("registrations_admin:occurrence", kwargs={"pk": registration.occurrence_id}))
+
+
+@require_POST
+@editors_only
+def message(request, pk):
+    occurrence = _occurrence(pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        count = services.message_registrants(
+            occurrence,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            include_waitlisted=form.cleaned_data["include_waitlisted"],
+        )
+        messages.success(request, _("Message envoyé à %(count)s personne(s).") % {"count": count})
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label} : {errors[0]}")
+    return redirect("registrations_admin:occurrence", pk=occurrence.pk)

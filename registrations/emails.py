@@ -96,6 +96,8 @@ KINDS = {
         "CANCEL",
         False,
     ),
+    # An editor's own message to the registrants (subject and text given with ``extra``).
+    "message": ("{subject}", ["{body}"], "PUBLISH", True),
     "occurrence_moved": (
         "Changement d'horaire",
         ["L'horaire a changé. La nouvelle date est jointe à ce message ; votre inscription est maintenue."],
@@ -121,10 +123,12 @@ def french_datetime(value):
     return dateformat.format(timezone.localtime(value), r"l j F Y, G \h i")
 
 
-def build_message(registration, kind):
+def build_message(registration, kind, extra=None):
     from .services import waitlist_position
 
     subject, paragraphs, method, cancel_link = KINDS[kind]
+    if kind == "message":
+        subject, paragraphs = extra["subject"], [p for p in extra["body"].split("\n\n") if p.strip()]
     occurrence = registration.occurrence
     show_details = kind not in ("declined", "applied")
     values = {
@@ -137,7 +141,7 @@ def build_message(registration, kind):
         "title": occurrence.page.title,
         "when": french_datetime(occurrence.start),
         "until": french_datetime(occurrence.end),
-        "paragraphs": [_(p).format(**values) for p in paragraphs],
+        "paragraphs": paragraphs if kind == "message" else [_(p).format(**values) for p in paragraphs],
         "decision_message": registration.decision_message if kind in ("selected", "declined") else "",
         "show_details": show_details,
         # The online link goes only to people who hold a seat.
@@ -153,7 +157,7 @@ def build_message(registration, kind):
         else "",
     }
     message = EmailMultiAlternatives(
-        subject=f"{_(subject)} : {occurrence.page.title}",
+        subject=f"{subject if kind == 'message' else _(subject)} : {occurrence.page.title}",
         body=render_to_string("registrations/email/message.txt", context),
         to=[registration.email],
     )
@@ -165,10 +169,10 @@ def build_message(registration, kind):
     return message
 
 
-def send(registration, kind):
+def send(registration, kind, extra=None):
     """Build, pass through the ``registration_email`` hooks, send."""
     with translation.override(settings.LANGUAGE_CODE):
-        message = build_message(registration, kind)
+        message = build_message(registration, kind, extra)
         for fn in hooks.get_hooks("registration_email"):
             fn(registration, message, kind)
         message.send()

@@ -198,3 +198,14 @@ class EditorAddForm(forms.Form):
     @property
     def guest(self):
         return {k: self.cleaned_data[k] for k in ("first_name", "last_name", "email", "organisation_name")}
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Objet"), max_length=150)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Texte brut ; une ligne vide sépare les paragraphes. 5 000 caractères au plus."),
+    )
+    include_waitlisted = forms.BooleanField(label=_("Écrire aussi à la liste d'attente"), required=False)

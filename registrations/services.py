@@ -374,6 +374,17 @@ def tell_occurrence_moved(occurrence, *, actor=None):
         send_on_commit(registration, "occurrence_moved")
 
 
+def message_registrants(occurrence, *, subject, body, include_waitlisted=False):
+    """An editor writes to everyone registered (confirmed or selected; the waiting list too if
+    asked). One e-mail each, sent in the background. Returns how many are enqueued."""
+    statuses = [S.CONFIRMED, S.SELECTED] + ([S.WAITLISTED] if include_waitlisted else [])
+    registrations = list(Registration.objects.filter(occurrence=occurrence, status__in=statuses))
+    with transaction.atomic():
+        for registration in registrations:
+            send_on_commit(registration, "message", {"subject": subject, "body": body})
+    return len(registrations)
+
+
 # ---------------------------------------------------------------------------- helpers
 
 
@@ -463,8 +474,8 @@ def _record(registration, previous, *, actor=None, note=""):
     )
 
 
-def send_on_commit(registration, kind):
+def send_on_commit(registration, kind, extra=None):
     from .tasks import send_registration_email
 
     pk = registration.pk
-    transaction.on_commit(lambda: send_registration_email.enqueue(pk, kind))
+    transaction.on_commit(lambda: send_registration_email.enqueue(pk, kind, extra))

@@ -15,6 +15,7 @@ admin_urlpatterns = [
     path("<int:pk>/candidatures/", admin_views.applications, name="applications"),
     path("<int:pk>/historique/", admin_views.history, name="history"),
     path("<int:pk>/ajouter/", admin_views.add, name="add"),
+    path("<int:pk>/ecrire/", admin_views.message, name="message"),
     path("inscription/<int:pk>/<slug:action>/", admin_views.act, name="act"),
 ]
 

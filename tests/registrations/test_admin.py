@@ -135,3 +135,17 @@ def test_applications_side_by_side_and_decision(editor_client, django_capture_on
     assert "à une prochaine fois" in mail.outbox[-1].body
     editor_client.post(url, {"decision": "hacked"})
     assert Registration.objects.get().status == S.DECLINED
+
+
+def test_editor_writes_to_registrants(editor_client, full, django_capture_on_commit_callbacks):
+    occurrence, regs = full
+    mail.outbox.clear()
+    url = reverse("registrations_admin:message", args=[occurrence.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(url, {"subject": "Salle changée", "body": "Rendez-vous salle B.\n\nÀ bientôt."})
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in regs[:2])
+    assert mail.outbox[0].subject.startswith("Salle changée") and "Rendez-vous salle B." in mail.outbox[0].body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(url, {"subject": "", "body": "x" * 5001})
+    assert mail.outbox == []
