@@ -4,5 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class HomeConfig(AppConfig):
     name = "home"
-    label = "home"
     verbose_name = _("Accueil")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.search_promotions",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "home.caching.AnonymousCacheUpdateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,6 +92,7 @@ MIDDLEWARE = [
     "home.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: locks out repeated failed logins (site and admin).
     "axes.middleware.AxesMiddleware",
+    "home.caching.AnonymousCacheFetchMiddleware",
 ]
 
 ROOT_URLCONF = "urls"
@@ -183,13 +186,38 @@ TASKS = {
     }
 }
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+
+def _cache(prefix, redis_db):
+    """Redis when REDIS_URL is set (one database per cache, since clearing one flushes its
+    database), else a per-process memory cache."""
+    if os.environ.get("REDIS_URL"):
+        base = (
+            os.environ["REDIS_URL"].rsplit("/", 1)[0]
+            if os.environ["REDIS_URL"].count("/") > 2
+            else os.environ["REDIS_URL"]
+        )
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"{base}/{redis_db}",
+            "KEY_PREFIX": prefix,
+        }
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
+
+
+# "pages" holds anonymous pages and public feeds (home/caching.py); it is cleared on publish.
+CACHES = {"default": _cache("reseco", 0), "pages": _cache("reseco-pages", 1)}
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+CACHE_MIDDLEWARE_SECONDS = PAGE_CACHE_SECONDS
+CACHE_MIDDLEWARE_KEY_PREFIX = "page"
+
+# A caching reverse proxy in front (Varnish, nginx…) is purged on publish when configured.
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+        }
+    }
 
 # Wagtail
 WAGTAIL_SITE_NAME = "RESECO"

@@ -1,0 +1,64 @@
+"""Anonymous pages are shared from the cache; personal ones never are."""
+
+from django.core.cache import caches
+from django.test import override_settings
+
+import pytest
+
+from tests.factories import MemberFactory, StandardPageFactory
+
+PAGES_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-test"},
+}
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
+
+
+@pytest.fixture
+def cache_on():
+    with override_settings(CACHES=PAGES_CACHE):
+        caches["pages"].clear()
+        yield
+        caches["pages"].clear()
+
+
+def test_anonymous_page_is_public_and_served_from_cache(client, home_page, django_assert_num_queries):
+    first = client.get("/")
+    assert first.status_code == 200
+    assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
+    assert not first.cookies
+    with django_assert_num_queries(0):
+        second = client.get("/")
+    assert second.content == first.content
+
+
+def test_logged_in_person_gets_a_private_page_never_the_cached_one(client, home_page):
+    client.get("/")  # an anonymous copy is now cached
+    member = MemberFactory(first_name="Sophie", last_name="Le Goff")
+    client.force_login(member)
+    response = client.get("/")
+    assert "private" in response["Cache-Control"]
+    assert "Sophie Le Goff" in response.content.decode()
+    client.logout()
+    assert "Sophie Le Goff" not in client.get("/").content.decode()
+
+
+def test_form_pages_that_set_a_cookie_are_not_cached(client, home_page):
+    response = client.get("/compte/connexion/")
+    assert "private" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_publishing_clears_the_cache(client, home_page, django_capture_on_commit_callbacks):
+    page = StandardPageFactory(parent=home_page, slug="a-propos", title="Ancien titre")
+    assert "Ancien titre" in client.get("/a-propos/").content.decode()
+    page.title = "Nouveau titre"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert "Nouveau titre" in client.get("/a-propos/").content.decode()
+
+
+def test_post_is_never_cached(client, home_page):
+    assert client.post("/recherche/").status_code in (200, 400, 404, 405)
+    assert caches["pages"].get("anything") is None
