@@ -37,10 +37,14 @@ def is_member(user):
 
 def price_for(occurrence, user, *, training=None):
     """The price ``user`` pays for ``occurrence`` (None if it is not a training run)."""
+    return price_of(occurrence, member=is_member(user), training=training)
+
+
+def price_of(occurrence, *, member, training=None):
+    """The member or non-member price of ``occurrence`` (None if it is not a training run)."""
     training = training or training_of(occurrence)
     if training is None:
         return None
-    member = is_member(user)
     amount_ht = training.price_ht_for(is_member=member)
     vat = training.vat_for(amount_ht)
     return Price(

@@ -156,7 +156,7 @@ def _buyer_fields(payment):
 
 
 @transaction.atomic
-def issue_invoice(payment, *, today=None):
+def issue_invoice(payment, *, today=None, notify=True):
     """Issue the invoice of ``payment`` (once: a second call returns the same invoice)."""
     existing = Invoice.objects.filter(payment=payment).first()
     if existing is not None:
@@ -176,7 +176,7 @@ def issue_invoice(payment, *, today=None):
         amount_ttc=payment.amount,
         **_buyer_fields(payment),
     )
-    if payment.method == PaymentMethod.INVOICE:
+    if notify and payment.method == PaymentMethod.INVOICE:
         _email_on_commit(payment, "invoice_issued")
     return invoice
 
