@@ -102,8 +102,23 @@ def test_past_occurrence_refused(client):
     assert client.post(register_url(occurrence), {}).status_code == 409
 
 
-def test_unknown_occurrence_404(client):
-    assert client.get("/inscriptions/999999/").status_code == 404
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/inscriptions/999999/",
+        "/inscriptions/99999999999999999999999/",
+        "/inscriptions/99999999999999999999999/candidature/",
+        "/inscriptions/resultat/inconnu/",
+    ],
+)
+def test_unknown_occurrence_or_token_404(client, path):
+    assert client.get(path).status_code == 404
+    assert client.post(path, {}).status_code == 404
+
+
+def test_cancel_mine_with_huge_id_404(client):
+    client.force_login(MemberFactory())
+    assert client.post("/inscriptions/mes-inscriptions/99999999999999999999999/annuler/").status_code == 404
 
 
 def test_busy_answers_503_with_retry(client, occurrence, monkeypatch):
