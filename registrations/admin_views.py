@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from members.models import User
@@ -23,6 +24,16 @@ from .models import Occurrence, Registration, RegistrationChange, RegistrationSo
 
 S = RegistrationStatus
 APPLICATION_STATUSES = [S.APPLIED, S.SELECTED, S.DECLINED]
+# Occurrence.kind values shared by the apps that own occurrences (events, trainings).
+KIND_LABELS = {
+    "thematic": _lazy("Événement thématique"),
+    "webinar": _lazy("Webinaire"),
+    "awareness_day": _lazy("Journée de sensibilisation"),
+    "feedback_day": _lazy("Journée retour d'expérience"),
+    "working_group_meeting": _lazy("Réunion de groupe de travail"),
+    "market_engagement": _lazy("Rencontre fournisseurs"),
+    "training": _lazy("Formation"),
+}
 
 
 def may_manage(user):
@@ -44,12 +55,10 @@ def occurrence_index(request):
     """Upcoming (or past) occurrences with their seat counts: one query whatever their number."""
     past = request.GET.get("periode") == "passees"
     occurrences = Occurrence.objects.select_related("page").with_seat_counts()
-    occurrences = occurrences.past() if past else occurrences.upcoming()
-    return render(
-        request,
-        "registrations/admin/occurrence_index.html",
-        {"occurrences": occurrences[:300], "past": past},
-    )
+    occurrences = list((occurrences.past() if past else occurrences.upcoming())[:300])
+    for occurrence in occurrences:
+        occurrence.kind_label = KIND_LABELS.get(occurrence.kind, occurrence.kind)
+    return render(request, "registrations/admin/occurrence_index.html", {"occurrences": occurrences, "past": past})
 
 
 def _occurrence(pk):
