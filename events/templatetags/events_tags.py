@@ -73,6 +73,17 @@ def seats_left(occurrence):
     return max(occurrence.capacity - taken, 0)
 
 
+@register.filter
+def registration_state(occurrence):
+    """ "not_yet", "closed" or "open", from the occurrence's registration window and start."""
+    now = timezone.now()
+    if occurrence.registration_opens_at and occurrence.registration_opens_at > now:
+        return "not_yet"
+    if (occurrence.registration_closes_at and occurrence.registration_closes_at < now) or occurrence.start < now:
+        return "closed"
+    return "open"
+
+
 @register.simple_tag
 def registration_url(occurrence):
     """The registration link of an occurrence ("apply" for a market-engagement meeting); falls back
