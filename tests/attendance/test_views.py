@@ -207,3 +207,31 @@ def test_confirmation_email_carries_the_qr_code(training):
     assert "code-qr-presence.png" in names
     assert "code QR" in confirmed.body
     assert "code-qr-presence.png" not in [a[0] for a in cancelled.attachments]
+
+
+def test_sign_in_sheet_of_a_training_names_its_trainers(editor_client, home_page):
+    from registrations.models import Occurrence
+    from tests.factories.attendance import RegistrationFactory
+    from tests.factories.trainings import TrainingIndexPageFactory, training_with_runs
+
+    training = training_with_runs(
+        TrainingIndexPageFactory(parent=home_page),
+        runs=((-10, 2),),
+        title="Les clauses sociales",
+        trainers=[("trainer", {"name": "Anne Lefèvre", "role": "juriste"}), ("trainer", {"name": "Marc Roux"})],
+    )
+    run = Occurrence.objects.get(page=training)
+    assert run.kind == "training"
+    RegistrationFactory(occurrence=run, first_name="Paul", last_name="Durand", organisation_name="Ville de Laval")
+    day = run.parts.order_by("start").first().date
+    text = pdf_text(editor_client.get(reverse("attendance_admin:signin_sheet", args=[run.pk, day.isoformat()])))
+    assert "Les clauses sociales" in text
+    assert "Anne Lefèvre, Marc Roux" in text
+    assert "DURAND Paul" in text and "Ville de Laval" in text
+
+
+def test_attendance_index_lists_occurrences_to_take(editor_client, training):
+    response = editor_client.get(reverse("attendance_admin:index"))
+    assert response.status_code == 200
+    assert reverse("attendance_admin:occurrence", args=[training["occurrence"].pk]) in response.content.decode()
+    assert editor_client.get(reverse("attendance_admin:index") + "?q=zzz").context["occurrences"].paginator.count == 0
