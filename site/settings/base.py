@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     # Django
     "django.contrib.admin",  # django-recurrence's widget needs its jQuery
     "django.contrib.auth",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "csp.middleware.CSPMiddleware",
     "home.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: locks out repeated failed logins (site and admin).
     "axes.middleware.AxesMiddleware",
@@ -247,7 +249,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "DENY"
+# Wagtail's preview shows pages in a same-origin frame; no other site may frame ours.
+X_FRAME_OPTIONS = "SAMEORIGIN"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
@@ -259,3 +262,24 @@ LOGGING = {
 }
 CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# Content Security Policy of the public site: no inline script, nothing from elsewhere but the
+# Stripe Checkout redirect. Wagtail's admin uses inline scripts and gets its own compatible
+# policy (home/middleware.py).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'", "https://checkout.stripe.com"],
+    },
+}
+# No avatars fetched from Gravatar: it would send a hash of staff e-mails to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
