@@ -133,6 +133,8 @@ def register(
         except IntegrityError as error:  # the database's one-active-per-person constraint
             raise _already_registered() from error
         _record(registration, "", actor=actor or user)
+        if registration.status == S.CONFIRMED:
+            _confirmed_signal(registration, "", actor or user)
         email_kind = {
             S.CONFIRMED: "confirmed",
             S.WAITLISTED: "waitlisted",
@@ -160,6 +162,8 @@ def confirm_guest(registration, *, actor=None):
             registration.status, registration.waitlisted_at = S.WAITLISTED, now
         registration.save(update_fields=["status", "confirmed_at", "waitlisted_at", "updated_at"])
         _record(registration, previous, actor=actor, note=_("adresse électronique confirmée"))
+        if registration.status == S.CONFIRMED:
+            _confirmed_signal(registration, previous, actor)
         send_on_commit(registration, "confirmed" if registration.status == S.CONFIRMED else "waitlisted")
     return registration
 
@@ -186,9 +190,7 @@ def confirm(registration, *, actor=None, force=False):
         except IntegrityError as error:  # a cancelled row brought back while the person re-registered
             raise _already_registered() from error
         _record(registration, previous, actor=actor)
-        signals.registration_confirmed.send(
-            sender=Registration, registration=registration, previous_status=previous, actor=actor
-        )
+        _confirmed_signal(registration, previous, actor)
         send_on_commit(registration, "promoted" if previous == S.WAITLISTED else "confirmed")
     return registration
 
@@ -241,9 +243,7 @@ def promote_waitlisted(occurrence, *, actor=None, now=None):
         _set_confirmed(registration, now=now)
         registration.save(update_fields=["status", "confirmed_at", "updated_at"])
         _record(registration, S.WAITLISTED, actor=actor, note=_("place libérée"))
-        signals.registration_confirmed.send(
-            sender=Registration, registration=registration, previous_status=S.WAITLISTED, actor=actor
-        )
+        _confirmed_signal(registration, S.WAITLISTED, actor)
         send_on_commit(registration, "promoted")
         promoted.append(registration)
     return promoted
@@ -458,6 +458,12 @@ def _set_confirmed(registration, now=None):
     registration.status = S.CONFIRMED
     registration.confirmed_at = now or timezone.now()
     registration.hold_expires_at = None
+
+
+def _confirmed_signal(registration, previous, actor):
+    signals.registration_confirmed.send(
+        sender=Registration, registration=registration, previous_status=previous, actor=actor
+    )
 
 
 def _already_registered():

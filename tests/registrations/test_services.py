@@ -66,7 +66,7 @@ def test_cancel_promotes_first_waitlisted_in_order_and_tells_them(
             services.cancel(regs[0], actor=members[0])
     finally:
         registration_confirmed.disconnect(dispatch_uid="t1")
-    assert received == [regs[2].pk]
+    assert received == [regs[2].pk]  # only the promoted one (the cancelled seat's owner is not re-confirmed)
     regs = [Registration.objects.get(pk=r.pk) for r in regs]
     assert [r.status for r in regs] == [S.CANCELLED, S.CONFIRMED, S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
     assert services.waitlist_positions(regs) == {regs[3].pk: 1, regs[4].pk: 2}
@@ -259,3 +259,19 @@ def test_registration_email_hook_sees_every_message(occurrence, members, django_
     ):
         registration = services.register(occurrence, user=members[0])
     assert seen == [(registration.pk, "confirmed")]
+
+
+def test_confirmed_signal_on_direct_registration_and_guest_confirmation(members):
+    occurrence = OccurrenceFactory(capacity=5, audience=Audience.EVERYONE)
+    seen = []
+    registration_confirmed.connect(
+        lambda **kw: seen.append((kw["registration"].email, kw["previous_status"])), weak=False, dispatch_uid="t3"
+    )
+    try:
+        services.register(occurrence, user=members[0])
+        guest = services.register(occurrence, guest={"first_name": "A", "last_name": "B", "email": "g@exemple.fr"})
+        assert len(seen) == 1
+        services.confirm_guest(guest)
+    finally:
+        registration_confirmed.disconnect(dispatch_uid="t3")
+    assert seen == [(members[0].email, ""), ("g@exemple.fr", S.PENDING_CONFIRMATION)]
