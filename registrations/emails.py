@@ -140,7 +140,9 @@ def build_message(registration, kind, extra=None):
         "occurrence": occurrence,
         "title": occurrence.page.title,
         "when": french_datetime(occurrence.start),
-        "until": french_datetime(occurrence.end),
+        "until": dateformat.format(timezone.localtime(occurrence.end), "G\u00a0\\h\u00a0i")
+        if timezone.localdate(occurrence.start) == timezone.localdate(occurrence.end)
+        else french_datetime(occurrence.end),
         "paragraphs": paragraphs if kind == "message" else [_(p).format(**values) for p in paragraphs],
         "decision_message": registration.decision_message if kind in ("selected", "declined") else "",
         "show_details": show_details,
