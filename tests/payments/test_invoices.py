@@ -287,3 +287,22 @@ def test_quote_for_a_free_training_is_409(member_client, run, training):
     training.save()
     response = member_client.get(reverse("payments:quote", kwargs={"occurrence_id": run.pk}))
     assert response.status_code == 409
+
+
+def test_cancelled_run_refunds_in_full_even_after_the_deadline(
+    client, start_card, stripe_fake, post_event, committing, training, run
+):
+    from registrations.occurrences import cancel_occurrence
+
+    from .stripe_fake import event
+
+    training.cancellation_deadline_days = 60  # well past the deadline: the rule would keep everything
+    training.save()
+    _response, payment = start_card()
+    post_event(client, event("checkout.session.completed", stripe_fake.complete(payment.stripe_session_id)))
+    committing(cancel_occurrence, run, reason="Formateur malade")
+    payment.refresh_from_db()
+    assert payment.registration.status == RegistrationStatus.CANCELLED
+    assert [r["amount"] for r in stripe_fake.refunds] == [36000]
+    assert payment.status == PaymentStatus.REFUNDED
+    assert Invoice.objects.get(payment=payment).status == InvoiceStatus.CANCELLED
