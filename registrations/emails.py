@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from wagtail import hooks
 
@@ -19,88 +20,102 @@ from .models import RegistrationStatus
 CANCEL_SALT = "registrations.cancel"
 GUEST_SALT = "registrations.guest"
 
-# kind: (subject, paragraphs, .ics method or None, show the cancel link)
+# kind: (subject, paragraphs, .ics method or None, show the cancel link); texts marked for
+# translation with gettext_noop and translated when the message is built.
 KINDS = {
     "confirmed": (
-        "Inscription confirmée",
-        ["Votre inscription est confirmée. L'événement est joint à ce message pour votre agenda."],
+        N_("Inscription confirmée"),
+        [N_("Votre inscription est confirmée. L'événement est joint à ce message pour votre agenda.")],
         "REQUEST",
         True,
     ),
     "waitlisted": (
-        "Vous êtes sur la liste d'attente",
+        N_("Vous êtes sur la liste d'attente"),
         [
-            "La date est complète : vous êtes sur la liste d'attente, en position {position}.",
-            "Si une place se libère, vous serez inscrit·e automatiquement et prévenu·e par e-mail.",
+            N_("La date est complète : vous êtes sur la liste d'attente, en position {position}."),
+            N_("Si une place se libère, vous serez inscrit·e automatiquement et prévenu·e par e-mail."),
         ],
         "PUBLISH",
         True,
     ),
     "promoted": (
-        "Une place s'est libérée : inscription confirmée",
-        ["Une place s'est libérée : votre inscription est maintenant confirmée. L'événement est joint à ce message."],
+        N_("Une place s'est libérée : inscription confirmée"),
+        [
+            N_(
+                "Une place s'est libérée : votre inscription est maintenant confirmée. L'événement est joint à ce message."
+            )
+        ],
         "REQUEST",
         True,
     ),
     "cancelled": (
-        "Inscription annulée",
+        N_("Inscription annulée"),
         [
-            "Votre inscription est annulée. Si vous changez d'avis, vous pouvez vous réinscrire tant qu'il reste des places."
+            N_(
+                "Votre inscription est annulée. Si vous changez d'avis, vous pouvez vous réinscrire tant qu'il "
+                "reste des places."
+            )
         ],
         "CANCEL",
         False,
     ),
     "guest_confirmation": (
-        "Confirmez votre inscription",
+        N_("Confirmez votre inscription"),
         [
-            "Pour confirmer votre inscription, suivez le lien ci-dessous. Tant que vous ne l'avez pas suivi, "
-            "aucune place ne vous est réservée.",
-            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
+            N_(
+                "Pour confirmer votre inscription, suivez le lien ci-dessous. Tant que vous ne l'avez pas suivi, "
+                "aucune place ne vous est réservée."
+            ),
+            N_("Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."),
         ],
         None,
         False,
     ),
     "applied": (
-        "Candidature reçue",
+        N_("Candidature reçue"),
         [
-            "Nous avons bien reçu la candidature de {organisation}. Le groupe de travail étudie les candidatures "
-            "et vous informera de sa décision par e-mail."
+            N_(
+                "Nous avons bien reçu la candidature de {organisation}. Le groupe de travail étudie les "
+                "candidatures et vous informera de sa décision par e-mail."
+            )
         ],
         None,
         False,
     ),
     "selected": (
-        "Candidature retenue",
+        N_("Candidature retenue"),
         [
-            "Bonne nouvelle : la candidature de {organisation} est retenue. Voici les informations pratiques ; "
-            "l'événement est joint à ce message."
+            N_(
+                "Bonne nouvelle : la candidature de {organisation} est retenue. Voici les informations "
+                "pratiques ; l'événement est joint à ce message."
+            )
         ],
         "REQUEST",
         False,
     ),
     "declined": (
-        "Candidature non retenue",
-        ["Nous vous remercions de votre candidature. Elle n'a pas été retenue pour cette rencontre."],
+        N_("Candidature non retenue"),
+        [N_("Nous vous remercions de votre candidature. Elle n'a pas été retenue pour cette rencontre.")],
         None,
         False,
     ),
     "reminder": (
-        "Rappel",
-        ["Nous vous rappelons votre inscription. L'événement est joint à ce message."],
+        N_("Rappel"),
+        [N_("Nous vous rappelons votre inscription. L'événement est joint à ce message.")],
         "REQUEST",
         True,
     ),
     "occurrence_cancelled": (
-        "Date annulée",
-        ["Cette date est annulée ; votre inscription l'est donc aussi. Nous vous prions de nous en excuser."],
+        N_("Date annulée"),
+        [N_("Cette date est annulée ; votre inscription l'est donc aussi. Nous vous prions de nous en excuser.")],
         "CANCEL",
         False,
     ),
     # An editor's own message to the registrants (subject and text given with ``extra``).
     "message": ("{subject}", ["{body}"], "PUBLISH", True),
     "occurrence_moved": (
-        "Changement d'horaire",
-        ["L'horaire a changé. La nouvelle date est jointe à ce message ; votre inscription est maintenue."],
+        N_("Changement d'horaire"),
+        [N_("L'horaire a changé. La nouvelle date est jointe à ce message ; votre inscription est maintenue.")],
         "REQUEST",
         True,
     ),
