@@ -10,7 +10,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -275,6 +275,25 @@ def release_expired_holds(now=None):
                 cancel(current, reason=note, notify=False)
                 released += 1
     return released
+
+
+def fill_free_seats(now=None):
+    """Promote waiting lists where seats are free (capacity raised by an editor, a missed
+    promotion…): the periodic catch-all. Returns how many were promoted."""
+    now = now or timezone.now()
+    candidates = (
+        Occurrence.objects.scheduled()
+        .upcoming(now)
+        .with_seat_counts()
+        .filter(waiting_count__gt=0)
+        .filter(Q(capacity__isnull=True) | Q(capacity__gt=F("confirmed_count") + F("held_count")))
+        .values_list("pk", flat=True)
+    )
+    promoted = 0
+    for occurrence_id in list(candidates):
+        with transaction.atomic():
+            promoted += len(promote_waitlisted(lock_occurrence(occurrence_id), now=now))
+    return promoted
 
 
 # ---------------------------------------------------------------------------- suppliers

@@ -48,3 +48,19 @@ def test_periodic_jobs_declare_the_engine_commands():
     from home.management.commands.run_periodic_jobs import periodic_commands
 
     assert {"release_expired_holds", "send_reminders"} <= set(periodic_commands())
+
+
+def test_raised_capacity_fills_from_the_waiting_list(django_capture_on_commit_callbacks):
+    occurrence = OccurrenceFactory(capacity=1)
+    people = [MemberFactory() for _ in range(4)]
+    regs = [services.register(occurrence, user=person) for person in people]
+    occurrence.capacity = 3
+    occurrence.save()
+    mail.outbox.clear()
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("release_expired_holds", stdout=out)
+        call_command("release_expired_holds", stdout=out)
+    statuses = [Registration.objects.get(pk=r.pk).status for r in regs]
+    assert statuses == ["confirmed", "confirmed", "confirmed", "waitlisted"]
+    assert len(mail.outbox) == 2 and "2 personne(s) sortie(s)" in out.getvalue()
