@@ -72,7 +72,9 @@ def test_editor_takes_attendance_on_a_phone(phone_page, today_session):
     page.get_by_role("button", name="Enregistrer les présences").click()
     page.wait_for_load_state()
     assert "Présences enregistrées (2)" in page.content()
-    assert dict(Attendance.objects.values_list("registration__first_name", "status")) == {
+    assert dict(
+        Attendance.objects.filter(part__occurrence=occurrence).values_list("registration__first_name", "status")
+    ) == {
         "Nathalie": "present",
         "Erwan": "excused",
     }
