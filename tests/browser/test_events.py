@@ -3,16 +3,38 @@ desktop and on a phone; an event page with its calendar link."""
 
 import pytest
 
+from tests.browser.conftest import BrowserPage
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_agenda_list_month_grid_event_and_phone(browser_page, phone_page):
+def _page(browser, site_live, **options):
+    # bypass_csp: axe-core is injected as an inline script, which the site's CSP forbids (TRAPS.md).
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", bypass_csp=True, **options)
+    return context, BrowserPage(context.new_page(), site_live.url)
+
+
+@pytest.fixture
+def desktop(browser, site_live):
+    context, page = _page(browser, site_live)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, site_live):
+    context, page = _page(browser, site_live, viewport={"width": 375, "height": 740}, is_mobile=True)
+    yield page
+    context.close()
+
+
+def test_agenda_list_month_grid_event_and_phone(desktop, phone):
     """One test (one demo load): desktop, then the same pages at phone width."""
-    page = browser_page.page
-    assert browser_page.goto("/agenda/").status == 200
+    page = desktop.page
+    assert desktop.goto("/agenda/").status == 200
     assert page.locator('link[rel="alternate"][type="text/calendar"]').count() == 1
-    assert browser_page.accessibility_violations() == []
-    browser_page.screenshot("agenda-liste")
+    assert desktop.accessibility_violations() == []
+    desktop.screenshot("agenda-liste")
 
     # Keyboard: tab to the "Mois" view link and follow it with Enter.
     for _ in range(60):
@@ -27,8 +49,8 @@ def test_agenda_list_month_grid_event_and_phone(browser_page, phone_page):
     table = page.locator("table.month-grid")
     assert table.locator("caption").inner_text().startswith("Agenda de")
     assert table.locator('th[scope="col"]').count() == 7
-    assert browser_page.accessibility_violations() == []
-    browser_page.screenshot("agenda-mois")
+    assert desktop.accessibility_violations() == []
+    desktop.screenshot("agenda-mois")
 
     # Filters survive in the URL
     page.select_option("#filtre-type", "webinar")
@@ -36,19 +58,19 @@ def test_agenda_list_month_grid_event_and_phone(browser_page, phone_page):
         page.get_by_role("button", name="Filtrer").click()
     assert "type=webinar" in page.url and "vue=mois" in page.url
 
-    assert browser_page.goto("/agenda/groupe-construction-reunion-mensuelle/").status == 200
+    assert desktop.goto("/agenda/groupe-construction-reunion-mensuelle/").status == 200
     assert page.get_by_text("Ajouter à mon calendrier").count() == 1
     assert page.get_by_text("Annulé").count() >= 1
-    assert browser_page.accessibility_violations() == []
-    browser_page.screenshot("evenement-recurrent")
-    assert browser_page.console_errors == []
+    assert desktop.accessibility_violations() == []
+    desktop.screenshot("evenement-recurrent")
+    assert desktop.console_errors == []
 
-    page = phone_page.page
-    assert phone_page.goto("/agenda/?vue=mois").status == 200
+    page = phone.page
+    assert phone.goto("/agenda/?vue=mois").status == 200
     # the page itself does not scroll sideways: only the grid's wrapper does
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    assert phone_page.accessibility_violations() == []
-    phone_page.screenshot("agenda-mois-telephone")
-    assert phone_page.goto("/agenda/").status == 200
+    assert phone.accessibility_violations() == []
+    phone.screenshot("agenda-mois-telephone")
+    assert phone.goto("/agenda/").status == 200
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    phone_page.screenshot("agenda-liste-telephone")
+    phone.screenshot("agenda-liste-telephone")
