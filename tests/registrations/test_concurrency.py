@@ -125,3 +125,12 @@ def test_lock_not_obtained_in_time_answers_busy(settings):
     assert info.value.code == "busy"
     assert not Registration.objects.filter(occurrence=occurrence).exists()
     assert services.register(occurrence, user=person).status == S.CONFIRMED
+
+
+def test_double_clicks_from_one_person_give_one_registration():
+    occurrence = OccurrenceFactory(capacity=5)
+    person = MemberFactory()
+    results = in_threads(lambda _: services.register(occurrence, user=person), range(20))
+    assert sum(isinstance(r, Registration) for r in results) == 1
+    assert {r.code for r in results if isinstance(r, RegistrationError)} == {"already_registered"}
+    assert Registration.objects.filter(occurrence=occurrence).count() == 1

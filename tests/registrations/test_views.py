@@ -41,7 +41,8 @@ def test_member_sees_live_count_and_prefilled_identity(client, occurrence):
 def test_member_registers_and_sees_outcome_double_submit_idempotent(client, occurrence):
     member = MemberFactory()
     client.force_login(member)
-    response = client.post(register_url(occurrence), {"email": "autre@exemple.fr", "status": "confirmed"})
+    tampered = {"email": "autre@exemple.fr", "status": "confirmed", "occurrence": "999", "price": "0"}
+    response = client.post(register_url(occurrence), tampered)
     registration = Registration.objects.get()
     assert registration.email == member.email  # posted identity ignored: nobody registers another person
     assert response.status_code == 302 and response.url == reverse("registrations:outcome", args=[registration.token])
