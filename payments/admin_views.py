@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .errors import PaymentError
-from .models import CreditNote, Invoice, Payment, PaymentStatus
-from .services import issue_credit_note, mark_invoice_paid, request_refund
+from .models import CreditNote, Invoice, Payment, PaymentStatus, Refund
+from .services import issue_credit_note, mark_invoice_paid, request_refund, retry_refund
 
 
 def _require(request, codename):
@@ -117,4 +117,20 @@ def run_payments(request, occurrence_id):
             "totals": totals,
             "page_title": _("Paiements de la session"),
         },
+    )
+
+
+def refund_retry(request, pk):
+    """Send a failed refund to Stripe again (GET asks for confirmation, POST sends)."""
+    _require(request, "change_payment")
+    refund = get_object_or_404(Refund.objects.select_related("payment__registration"), pk=pk)
+    if request.method == "POST":
+        try:
+            retry_refund(refund)
+            messages.success(request, _("Remboursement renvoyé à Stripe."))
+        except PaymentError as error:
+            messages.error(request, error.message)
+        return redirect("payments_refund:index")
+    return TemplateResponse(
+        request, "payments/admin/refund_retry.html", {"refund": refund, "page_title": _("Relancer un remboursement")}
     )

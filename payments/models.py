@@ -208,6 +208,7 @@ class Refund(models.Model):
     reason = models.CharField(_("motif"), max_length=300)
     status = models.CharField(_("statut"), max_length=16, choices=RefundStatus.choices, default=RefundStatus.REQUESTED)
     stripe_refund_id = models.CharField(_("remboursement Stripe"), max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("envois à Stripe"), default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

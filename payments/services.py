@@ -8,6 +8,7 @@ all deliver the same session, any number of times, concurrently; only the first 
 import datetime
 import logging
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -405,6 +406,32 @@ def request_refund(payment, *, amount, reason, actor=None):
     return refund
 
 
+def _enqueue_session_expiry(session_id):
+    from .tasks import expire_session
+
+    expire_session.enqueue(session_id)
+
+
+def expire_session_quietly(session_id):
+    """Close a Checkout Session at Stripe (best effort: it expires by itself with the hold)."""
+    try:
+        stripe_gateway.expire_checkout_session(session_id)
+    except stripe_gateway.GatewayError as error:
+        logger.info("Stripe session %s not expired: %s", session_id, error.message)
+
+
+def retry_refund(refund):
+    """Send a failed refund again (an editor's action)."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.status != RefundStatus.FAILED:
+            raise PaymentError(_("Seul un remboursement en échec peut être relancé."), "not_failed")
+        refund.status, refund.note = RefundStatus.REQUESTED, ""
+        refund.save(update_fields=["status", "note"])
+        transaction.on_commit(lambda: _enqueue_refund(refund.pk))
+    return refund
+
+
 def _enqueue_refund(refund_id):
     from .tasks import send_refund
 
@@ -418,9 +445,13 @@ def send_refund_to_stripe(refund_id):
         refund = Refund.objects.select_for_update().select_related("payment").filter(pk=refund_id).first()
         if refund is None or refund.status != RefundStatus.REQUESTED or refund.stripe_refund_id:
             return refund
+        refund.attempts += 1
+        refund.save(update_fields=["attempts"])
         try:
             answer = stripe_gateway.refund(
-                refund.payment, amount_cents=int(refund.amount * 100), key=f"reseco-refund-{refund.pk}"
+                refund.payment,
+                amount_cents=int(refund.amount * 100),
+                key=f"reseco-refund-{refund.pk}-{refund.attempts}",
             )
         except stripe_gateway.GatewayError as error:
             refund.status, refund.note = RefundStatus.FAILED, error.message[:300]
@@ -480,6 +511,8 @@ def on_registration_cancelled(sender, registration, previous_status=None, actor=
         if payment.status == PaymentStatus.PENDING:
             payment.status = PaymentStatus.EXPIRED
             payment.save(update_fields=["status", "updated_at"])
+            if payment.stripe_session_id:  # so nobody pays for a seat given up
+                transaction.on_commit(partial(_enqueue_session_expiry, payment.stripe_session_id))
         elif payment.status == PaymentStatus.PAID and share > 0:
             request_refund(payment, amount=_share_of(payment.amount, share), reason=reason, actor=actor)
             if invoice is not None:

@@ -18,3 +18,11 @@ def send_refund(refund_id):
     from .services import send_refund_to_stripe
 
     send_refund_to_stripe(refund_id)
+
+
+@task()
+def expire_session(session_id):
+    """Close a Checkout Session whose seat was given up or released."""
+    from .services import expire_session_quietly
+
+    expire_session_quietly(session_id)

@@ -14,7 +14,17 @@ from wagtail.permissions import register_permission_policy
 from members.account import AccountSection
 
 from . import admin_views
-from .models import CreditNote, Invoice, InvoiceStatus, Payment, PaymentMethod, PaymentStatus, StripeEvent
+from .models import (
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    StripeEvent,
+)
 
 
 class ServiceOnlyPolicy(ModelPermissionPolicy):
@@ -36,7 +46,7 @@ class ServiceOnlyPolicy(ModelPermissionPolicy):
 
 
 register_permission_policy(Payment, ServiceOnlyPolicy(Payment))
-for _model in (Invoice, CreditNote, StripeEvent):
+for _model in (Invoice, CreditNote, StripeEvent, Refund):
     register_permission_policy(_model, ServiceOnlyPolicy(_model, frozen=True))
 
 
@@ -59,7 +69,7 @@ class PaymentIndexView(IndexView):
                 MenuItem(
                     _("Rembourser"),
                     url=reverse("payments_admin_refund", kwargs={"pk": instance.pk}),
-                    icon_name="undo",
+                    icon_name="resubmit",
                     priority=40,
                 )
             )
@@ -176,7 +186,7 @@ class InvoiceViewSet(ModelViewSet):
 class CreditNoteViewSet(ModelViewSet):
     name = "payments_creditnote"
     model = CreditNote
-    icon = "undo"
+    icon = "doc-empty-inverse"
     menu_label = gettext_lazy("Avoirs")
     url_prefix = "paiements/avoirs"
     copy_view_enabled = False
@@ -214,11 +224,46 @@ class StripeEventViewSet(ModelViewSet):
     search_backend_name = None
 
 
+class RefundIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.status == RefundStatus.FAILED:
+            url = reverse("payments_admin_refund_retry", kwargs={"pk": instance.pk})
+            buttons.append(MenuItem(_("Relancer"), url=url, icon_name="rotate", priority=10))
+        return buttons
+
+
+class RefundViewSet(ModelViewSet):
+    name = "payments_refund"
+    model = Refund
+    icon = "resubmit"
+    menu_label = gettext_lazy("Remboursements")
+    url_prefix = "paiements/remboursements"
+    index_view_class = RefundIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields = ["note"]
+    list_display = ["payment", "amount", "status", "reason", "created_at", "note"]
+    list_filter = ["status"]
+    list_export = [
+        "payment.pk",
+        "payment.registration.email",
+        "amount",
+        "status",
+        "reason",
+        "stripe_refund_id",
+        "created_at",
+    ]
+    export_filename = "remboursements"
+    search_fields = ["payment__registration__last_name", "stripe_refund_id"]
+    search_backend_name = None
+
+
 class PaymentsGroup(ViewSetGroup):
     menu_label = gettext_lazy("Paiements")
     menu_icon = "doc-full-inverse"
     menu_order = 320
-    items = (PaymentViewSet, InvoiceViewSet, CreditNoteViewSet, StripeEventViewSet)
+    items = (PaymentViewSet, InvoiceViewSet, CreditNoteViewSet, RefundViewSet, StripeEventViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -232,6 +277,9 @@ def register_payments_admin_urls():
         path("paiements/factures/<int:pk>/payee/", admin_views.invoice_mark_paid, name="payments_admin_invoice_paid"),
         path("paiements/paiements/<int:pk>/rembourser/", admin_views.payment_refund, name="payments_admin_refund"),
         path("paiements/session/<int:occurrence_id>/", admin_views.run_payments, name="payments_admin_run"),
+        path(
+            "paiements/remboursements/<int:pk>/relancer/", admin_views.refund_retry, name="payments_admin_refund_retry"
+        ),
     ]
 
 

@@ -202,3 +202,70 @@ def test_members_only_training_refuses_non_members(client, run, training, stripe
     response = client.post(reverse("payments:pay_by_card", kwargs={"occurrence_id": run.pk}))
     assert response.status_code == 403
     assert "réservée aux membres" in response.content.decode()
+
+
+def test_failed_refund_can_be_retried_from_the_admin(editor_client, start_card, stripe_fake, post_event, committing):
+    from django.test import Client
+
+    from payments.models import Refund
+    from registrations.services import cancel
+
+    _response, payment = start_card()
+    post_event(Client(), event("checkout.session.completed", stripe_fake.complete(payment.stripe_session_id)))
+    stripe_fake.fail = True
+    committing(cancel, Payment.objects.get().registration)
+    refund = Refund.objects.get()
+    assert refund.status == "failed"
+    assert editor_client.get(reverse("payments_refund:index")).status_code == 200
+    url = reverse("payments_admin_refund_retry", kwargs={"pk": refund.pk})
+    assert editor_client.get(url).status_code == 200
+    stripe_fake.fail = False
+    assert committing(editor_client.post, url).status_code == 302
+    refund.refresh_from_db()
+    assert refund.status == "succeeded" and refund.attempts == 2
+    posts = [path for method, path, data in stripe_fake.calls if path == "/v1/refunds"]
+    assert len(posts) == 4  # Stripe's library tries a 500 three times, then the retry succeeds
+    assert Payment.objects.get().status == PaymentStatus.REFUNDED
+    # A succeeded refund is not sent again.
+    committing(editor_client.post, url)
+    assert len(stripe_fake.refunds) == 1
+
+
+def test_giving_up_the_seat_expires_the_checkout_session(member_client, start_card, stripe_fake, committing):
+    _response, payment = start_card()
+    url = reverse("payments:checkout_cancelled", kwargs={"payment_id": payment.pk})
+    assert "Libérer ma place" in member_client.get(url).content.decode()
+    committing(member_client.post, url)
+    payment.refresh_from_db()
+    assert payment.registration.status == RegistrationStatus.CANCELLED
+    assert payment.status == PaymentStatus.EXPIRED
+    assert stripe_fake.sessions[payment.stripe_session_id]["status"] == "expired"
+
+
+def test_waitlisted_card_payer_is_asked_to_pay_when_promoted(
+    member_client, start_card, stripe_fake, run, committing, post_event
+):
+    from django.core import mail
+    from django.test import Client
+
+    from registrations.services import cancel, register
+
+    run.capacity = 1
+    run.save()
+    first = register(run, user=MemberFactory())
+    _response, payment = start_card()
+    assert payment.registration.status == RegistrationStatus.WAITLISTED
+    mail.outbox.clear()
+    committing(cancel, first)
+    payment.refresh_from_db()
+    assert payment.registration.status == RegistrationStatus.CONFIRMED
+    pay_url = reverse("payments:resume", kwargs={"payment_id": payment.pk})
+    assert any(pay_url in m.body for m in mail.outbox)
+    response = committing(member_client.get, pay_url)
+    assert response.status_code == 302 and response["Location"].startswith("https://checkout.stripe.com/")
+    payment.refresh_from_db()
+    post_event(Client(), event("checkout.session.completed", stripe_fake.complete(payment.stripe_session_id)))
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
+    assert Invoice.objects.filter(payment=payment).exists()
+    assert member_client.get(pay_url).status_code == 409  # nothing left to pay
