@@ -32,3 +32,29 @@ class SecurityHeadersMiddleware:
         if request.path.startswith(("/admin/", "/django-admin/")):
             response.headers.setdefault("Content-Security-Policy", ADMIN_CSP)
         return response
+
+
+class RejectNullBytesMiddleware:
+    """A NUL byte in the path, the query string or a posted field is never legitimate, and
+    PostgreSQL refuses it in text: answer 400 in French before any view looks it up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_null_byte(request):
+            from django.shortcuts import render
+
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_null_byte(request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            return any("\x00" in value for values in request.POST.lists() for value in values[1])
+        return False
