@@ -30,8 +30,9 @@ def grant_editor_permissions(sender=None, **kwargs):
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = _("Paiements et factures")
-    # Seat holds whose card payment never came are released (the engine promotes the waiting list).
-    periodic_commands = ["release_payment_holds"]
+    # Pending card payments of the last days are checked against Stripe, in case a webhook was
+    # missed (the engine's own job releases seat holds whose payment never came).
+    periodic_commands = ["reconcile_payments"]
 
     def ready(self):
         from registrations.signals import registration_cancelled, registration_confirmed

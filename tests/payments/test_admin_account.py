@@ -161,18 +161,32 @@ def test_reconcile_rejects_bad_dates(args):
         call_command("reconcile_payments", *args, stdout=StringIO())
 
 
-def test_release_holds_command_is_periodic_and_idempotent(start_card, stripe_fake, monkeypatch):
+def test_reconcile_is_a_periodic_job_and_does_nothing_without_keys(no_stripe):
     from home.management.commands.run_periodic_jobs import periodic_commands
 
-    assert "release_payment_holds" in periodic_commands()
+    assert "reconcile_payments" in periodic_commands()
+    out = StringIO()
+    call_command("reconcile_payments", stdout=out)
+    assert "non configuré" in out.getvalue()
+
+
+def test_reconcile_without_dates_covers_the_last_days(start_card, stripe_fake):
     _r, payment = start_card()
-    later = timezone.now() + datetime.timedelta(hours=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
-    call_command("release_payment_holds", stdout=StringIO())
-    call_command("release_payment_holds", stdout=StringIO())
+    stripe_fake.complete(payment.stripe_session_id)
+    out = StringIO()
+    call_command("reconcile_payments", stdout=out)
+    assert "vérifiés : 1 ; payés : 1" in out.getvalue()
+
+
+def test_released_hold_expires_the_payment(start_card, stripe_fake, committing):
+    from registrations.services import release_expired_holds
+
+    _r, payment = start_card()
+    committing(release_expired_holds, now=timezone.now() + datetime.timedelta(hours=1))
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.EXPIRED
     assert payment.registration.status == RegistrationStatus.CANCELLED
+    assert stripe_fake.sessions[payment.stripe_session_id]["status"] == "expired"
 
 
 def test_generic_register_view_sends_paid_trainings_to_payment(member_client, run, training):
