@@ -235,3 +235,23 @@ def test_attendance_index_lists_occurrences_to_take(editor_client, training):
     assert response.status_code == 200
     assert reverse("attendance_admin:occurrence", args=[training["occurrence"].pk]) in response.content.decode()
     assert editor_client.get(reverse("attendance_admin:index") + "?q=zzz").context["occurrences"].paginator.count == 0
+
+
+def test_sheet_query_count_does_not_grow_with_people(editor_client, training):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.attendance import RegistrationFactory
+
+    part = training["parts"][0]
+    url = sheet_url(training, part)
+    editor_client.get(url)  # warm caches (site, permissions)
+    with CaptureQueriesContext(connection) as few:
+        assert editor_client.get(url).status_code == 200
+    for n in range(40):
+        registration = RegistrationFactory(occurrence=training["occurrence"], email=f"personne{n}@exemple.fr")
+        services.record_attendance(registration, part, status="present", note="ok", actor=training["member"])
+    with CaptureQueriesContext(connection) as many:
+        response = editor_client.get(url)
+    assert response.content.decode().count('type="radio"') == 4 * 42
+    assert len(many) == len(few)
