@@ -106,10 +106,18 @@ def _guard(request, occurrence, training):
 @require_GET
 def start(request, occurrence_id):
     """Paying for a run: the price from the database, the live seat count, card or invoice."""
+    from registrations.models import Registration
+
     occurrence, training = _training_occurrence(occurrence_id)
     response = _guard(request, occurrence, training)
     if response is not None:
         return response
+    mine = Registration.objects.active().filter(occurrence=occurrence, email__iexact=request.user.email).first()
+    payment = Payment.objects.filter(registration=mine).order_by("-pk").first() if mine else None
+    if payment is not None:
+        return redirect("payments:payment", payment_id=payment.pk)
+    if mine is not None:
+        return _notice(request, _("Vous êtes déjà inscrit·e à cette session."), status=409, title=_("Déjà inscrit·e"))
     return render(request, "payments/start.html", _start_context(request, occurrence, training))
 
 

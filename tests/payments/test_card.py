@@ -273,3 +273,10 @@ def test_webhook_without_keys_is_refused(client, no_stripe, post_event):
     response = post_event(client, event("checkout.session.completed", {"id": "cs_x"}))
     assert response.status_code == 400
     assert StripeEvent.objects.count() == 0
+
+
+def test_start_page_sends_someone_already_registered_to_their_registration(member_client, start_card, run):
+    _response, payment = start_card()
+    response = member_client.get(reverse("payments:start", kwargs={"occurrence_id": run.pk}))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("payments:payment", kwargs={"payment_id": payment.pk})
