@@ -15,12 +15,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.models import Organisation
 from registrations.models import AttendanceStatus, Occurrence, OccurrencePart, Registration, RegistrationStatus
+from reports.periods import safe_date
 
 from . import conf, services
 from .pdf import hours_display, pdf_response, render_pdf, trainers_of
@@ -238,7 +238,7 @@ def signin_sheet(request, occurrence_id, day):
     """The sign-in sheet (feuille d'émargement) of one day, as a PDF."""
     require_staff(request)
     occurrence = get_object_or_404(Occurrence.objects.select_related("page"), pk=occurrence_id)
-    date = parse_date(day) if len(day) == 10 else None
+    date = safe_date(day)
     parts = list(occurrence.parts.filter(date=date).order_by("start")) if date else []
     if not parts:
         raise Http404(_("Cette date n'a pas de demi-journée ou séance ce jour-là."))

@@ -44,7 +44,9 @@ def _int(params, name):
     value = params.get(name, "")
     if value and not value.isdigit():
         raise ReportError(_("Valeur inconnue pour « %(name)s ».") % {"name": name}, "invalid_filter", name)
-    return int(value) if value else None
+    if not value:
+        return None
+    return min(int(value), 2**31 - 1)  # beyond any id: matches nothing, without overflowing the database
 
 
 def _page_link(page):

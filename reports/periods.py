@@ -60,6 +60,16 @@ class Period:
         return _("du %(start)s au %(end)s") % {"start": f"{self.start:%d/%m/%Y}", "end": f"{self.end:%d/%m/%Y}"}
 
 
+def safe_date(raw):
+    """An ISO date (AAAA-MM-JJ) or None, never an exception (for query strings and URLs)."""
+    if not isinstance(raw, str) or len(raw) != 10:
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError:
+        return None
+
+
 def _local_midnight(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_current_timezone())
 

@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from attendance.staff import admin_context, is_staff, require_staff
-from reports.periods import ReportError, parse_period, year_period
+from reports.periods import ReportError, parse_period, safe_date, year_period
 
 from .forms import TimeEntryForm
 from .models import Activity, TimeEntry, week_bounds
@@ -85,7 +84,7 @@ def week(request):
     """One person's week: entries per day, totals per day and per activity."""
     require_staff(request)
     raw = request.GET.get("semaine", "")
-    day = parse_date(raw) if len(raw) == 10 else None
+    day = safe_date(raw)
     error = None
     if raw and day is None:
         error = _("« %(value)s » n'est pas une date valide (AAAA-MM-JJ).") % {"value": raw[:20]}

@@ -255,3 +255,21 @@ def test_sheet_query_count_does_not_grow_with_people(editor_client, training):
         response = editor_client.get(url)
     assert response.content.decode().count('type="radio"') == 4 * 42
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("day", ["2025-13-45", "2025-02-30", "aaaa-bb-cc", "0000-00-00"])
+def test_impossible_sign_in_sheet_dates_are_a_404(editor_client, training, day):
+    url = reverse("attendance_admin:signin_sheet", args=[training["occurrence"].pk, day])
+    assert editor_client.get(url).status_code == 404
+
+
+def test_out_of_range_ids_are_4xx(editor_client, training):
+    huge = "9" * 25
+    part = training["parts"][0]
+    response = editor_client.post(sheet_url(training), {"part": huge, f"status-{training['sophie'].pk}": "present"})
+    assert response.status_code == 400
+    response = editor_client.post(sheet_url(training, part), {"part": part.pk, f"status-{huge}": "present"})
+    assert response.status_code == 400
+    assert editor_client.get(f"/admin/presences/{huge}/").status_code == 404
+    assert editor_client.get(f"/presence/attestation/{huge}/").status_code == 404
+    assert not Attendance.objects.exists()

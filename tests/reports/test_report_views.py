@@ -174,3 +174,12 @@ def test_command_csv_and_pdf(known_year, tmp_path, capsys):
 def test_command_refuses_reversed_ranges(db):
     with pytest.raises(CommandError, match="précède"):
         call_command("activity_report", "--from", "2025-12-31", "--to", "2025-01-01")
+
+
+def test_out_of_range_filters_and_pages_are_not_500(editor_client):
+    huge = "9" * 25
+    url = reverse("reports_drilldown", args=["occurrences"])
+    assert editor_client.get(url, {**YEAR, "working_group": huge}).status_code == 200
+    assert editor_client.get(url, {**YEAR, "p": "abc"}).status_code == 200
+    assert editor_client.get(url, {**YEAR, "kind": "x" * 500}).status_code == 200
+    assert editor_client.get(reverse("reports_report"), {"from": "2025-02-30", "to": "2025-12-31"}).status_code == 400

@@ -106,3 +106,8 @@ def test_time_views_are_for_staff(client):
     client.force_login(MemberFactory())
     assert client.get(reverse("timesheets_week")).status_code in (302, 403)
     assert client.get(reverse("time_entries:add")).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("week", ["2025-13-45", "2025-02-30", "x" * 10])
+def test_impossible_week_is_a_400(editor_client, week):
+    assert editor_client.get(reverse("timesheets_week") + f"?semaine={week}").status_code == 400
