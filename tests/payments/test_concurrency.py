@@ -1,6 +1,7 @@
 """Concurrency on PostgreSQL: real threads, each with its own connection."""
 
 import threading
+import time
 
 from django.core import mail
 from django.db import connection
@@ -76,6 +77,59 @@ def test_same_event_ten_times_concurrently_confirms_once_and_sends_one_email(sta
     assert payment.registration.changes.filter(to_status=RegistrationStatus.CONFIRMED).count() == 1
     assert Invoice.objects.count() == 1
     assert len(mail.outbox) == 1
+
+
+def _slow(fetch):
+    """Widen the race window: wait a little after reading (and, with the lock, locking) the payment."""
+
+    def slow(**lookup):
+        payment = fetch(**lookup)
+        time.sleep(0.05)
+        return payment
+
+    return slow
+
+
+def _count_fulfilments(monkeypatch):
+    """Count how many requests went on to issue the invoice (the payment was not yet settled)."""
+    from payments import services
+
+    calls = []
+    real = services.issue_invoice
+    monkeypatch.setattr(services, "issue_invoice", lambda payment, **kw: calls.append(1) or real(payment, **kw))
+    return calls
+
+
+def test_different_events_for_one_session_fulfil_it_once(start_card, stripe_fake, monkeypatch):
+    from payments import services
+
+    _response, payment = start_card()
+    session = stripe_fake.complete(payment.stripe_session_id)
+    monkeypatch.setattr(services, "_locked_payment", _slow(services._locked_payment))
+    fulfilments = _count_fulfilments(monkeypatch)
+    statuses = in_threads(lambda i: send_event(Client(), event("checkout.session.completed", session)).status_code)
+    assert statuses == [200] * THREADS
+    assert len(fulfilments) == 1
+    assert StripeEvent.objects.count() == THREADS
+
+
+def test_control_without_the_locks_the_same_test_sees_the_race(start_card, stripe_fake, monkeypatch):
+    """The control: with the row locks removed, several requests fulfil the same payment."""
+    import registrations.services as engine
+    from payments import services
+
+    _response, payment = start_card()
+    session = stripe_fake.complete(payment.stripe_session_id)
+    monkeypatch.setattr(engine, "LOCKING", False)
+    unlocked = lambda **lookup: Payment.objects.filter(**lookup).select_related("registration").first()  # noqa: E731
+    monkeypatch.setattr(services, "_locked_payment", _slow(unlocked))
+    fulfilments = _count_fulfilments(monkeypatch)
+    in_threads(
+        lambda i: (
+            send_event(Client(raise_request_exception=False), event("checkout.session.completed", session)).status_code
+        )
+    )
+    assert len(fulfilments) > 1
 
 
 def test_webhooks_and_success_page_racing_reach_one_final_state(start_card, stripe_fake):
