@@ -93,10 +93,14 @@ def mark_all_present(part, *, actor):
 
 def confirmed_for_part(part):
     """Confirmed registrations of the part's occurrence with their attendance for that part
-    (attributes ``attendance_status`` and ``attendance_note``), in two queries."""
+    (attributes ``attendance_status`` and ``attendance_note``; ``has_attended`` any part),
+    in two queries."""
+    from reports.queries import attended_exists
+
     registrations = list(
         Registration.objects.confirmed()
         .filter(occurrence_id=part.occurrence_id)
+        .annotate(has_attended=attended_exists())
         .select_related("organisation")
         .order_by("last_name", "first_name", "pk")
     )

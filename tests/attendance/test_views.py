@@ -57,6 +57,8 @@ def test_saving_the_sheet_records_statuses_and_notes(editor_client, training):
         "sophie@nantes.fr": "present",
         "yann@rennes.fr": "late",
     }
+    sheet = editor_client.get(sheet_url(training, part)).content.decode()
+    assert reverse("attendance:certificate", args=[sophie.pk]) in sheet  # for people without an account
     assert Attendance.objects.get(registration=yann).note == "train en retard"
 
 
