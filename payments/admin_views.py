@@ -134,3 +134,31 @@ def refund_retry(request, pk):
     return TemplateResponse(
         request, "payments/admin/refund_retry.html", {"refund": refund, "page_title": _("Relancer un remboursement")}
     )
+
+
+def training_payments(request, page_id):
+    """A training's runs with their payment totals, each linking to its payments."""
+    from django.db.models import Count, Q
+
+    from registrations.models import Occurrence
+    from trainings.models import TrainingPage
+
+    _require(request, "view_payment")
+    training = get_object_or_404(TrainingPage, pk=page_id)
+    settled = [PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED]
+    runs = (
+        Occurrence.objects.filter(page_id=training.pk)
+        .annotate(
+            payment_count=Count("registrations__payments"),
+            received=Sum("registrations__payments__amount", filter=Q(registrations__payments__status__in=settled)),
+            pending=Sum(
+                "registrations__payments__amount", filter=Q(registrations__payments__status=PaymentStatus.PENDING)
+            ),
+        )
+        .order_by("start")
+    )
+    return TemplateResponse(
+        request,
+        "payments/admin/training_payments.html",
+        {"training": training, "runs": runs, "page_title": _("Paiements : %(title)s") % {"title": training.title}},
+    )

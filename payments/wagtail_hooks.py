@@ -8,6 +8,7 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -277,10 +278,33 @@ def register_payments_admin_urls():
         path("paiements/factures/<int:pk>/payee/", admin_views.invoice_mark_paid, name="payments_admin_invoice_paid"),
         path("paiements/paiements/<int:pk>/rembourser/", admin_views.payment_refund, name="payments_admin_refund"),
         path("paiements/session/<int:occurrence_id>/", admin_views.run_payments, name="payments_admin_run"),
+        path("paiements/formation/<int:page_id>/", admin_views.training_payments, name="payments_admin_training"),
         path(
             "paiements/remboursements/<int:pk>/relancer/", admin_views.refund_retry, name="payments_admin_refund_retry"
         ),
     ]
+
+
+def _training_payments_button(page, user, priority):
+    from trainings.models import TrainingPage
+
+    if isinstance(page.specific_deferred, TrainingPage) and user.has_perm("payments.view_payment"):
+        yield Button(
+            gettext_lazy("Paiements et factures"),
+            reverse("payments_admin_training", args=[page.pk]),
+            icon_name="doc-full",
+            priority=priority,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def training_payments_header_button(page, user, view_name=None, next_url=None):
+    yield from _training_payments_button(page, user, 46)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def training_payments_listing_button(page, user, next_url=None):
+    yield from _training_payments_button(page, user, 46)
 
 
 @hooks.register("before_register")

@@ -283,3 +283,14 @@ def test_waitlisted_card_payer_is_asked_to_pay_when_promoted(
     assert payment.status == PaymentStatus.PAID
     assert Invoice.objects.filter(payment=payment).exists()
     assert member_client.get(pay_url).status_code == 409  # nothing left to pay
+
+
+def test_training_payments_overview_from_the_page(editor_client, invoiced, training, run):
+    url = reverse("payments_admin_training", args=[training.pk])
+    html = editor_client.get(reverse("wagtailadmin_pages:edit", args=[training.pk])).content.decode()
+    assert url in html
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("payments_admin_run", kwargs={"occurrence_id": run.pk}) in html
+    assert "360,00 €" in html or "360.00 €" in html  # pending invoice
