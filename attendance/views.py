@@ -50,6 +50,9 @@ def index(request):
     query = request.GET.get("q", "").strip()[:100]
     if query:
         occurrences = occurrences.filter(page__title__icontains=query)
+    page_id = request.GET.get("page", "")
+    if page_id.isdigit() and len(page_id) < 10:
+        occurrences = occurrences.filter(page_id=int(page_id))
     page = Paginator(occurrences, 30).get_page(request.GET.get("p"))
     return TemplateResponse(
         request,

@@ -3,11 +3,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail import hooks
+from wagtail.admin.widgets import Button
 
 from members.account import AccountSection
+from registrations.models import Occurrence
 
 from . import admin_urls, services
-from .staff import StaffMenuItem
+from .staff import StaffMenuItem, is_staff
 
 QR_EMAIL_KINDS = ("confirmed", "promoted")
 
@@ -22,6 +24,14 @@ def register_attendance_menu_item():
     return StaffMenuItem(
         gettext_lazy("Présences"), reverse("attendance_admin:index"), icon_name="clipboard-list", order=310
     )
+
+
+@hooks.register("register_page_header_buttons")
+def attendance_page_button(page, user, view_name, next_url=None):
+    """« Présences » in the menu of any page that owns occurrences (event, training…)."""
+    if is_staff(user) and Occurrence.objects.filter(page_id=page.pk).exists():
+        url = reverse("attendance_admin:index") + f"?page={page.pk}"
+        yield Button(_("Présences"), url, icon_name="clipboard-list", priority=85)
 
 
 @hooks.register("registration_email")

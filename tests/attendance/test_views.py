@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from attendance import services
 from registrations.models import Attendance, Registration
-from tests.factories import MemberFactory
+from tests.factories import EditorFactory, MemberFactory
 from tests.factories.attendance import paris
 
 pytestmark = pytest.mark.django_db
@@ -275,3 +275,16 @@ def test_out_of_range_ids_are_4xx(editor_client, training):
     assert editor_client.get(f"/admin/presences/{huge}/").status_code == 404
     assert editor_client.get(f"/presence/attestation/{huge}/").status_code == 404
     assert not Attendance.objects.exists()
+
+
+def test_page_menu_links_to_its_attendance(editor_client, training, home_page):
+    from wagtail.admin.ui.menus.pages import get_page_header_buttons
+
+    labels = [str(b.label) for b in get_page_header_buttons(training["page"], training["member"], "/", "edit")]
+    assert "Présences" not in labels  # not for members
+    editor = EditorFactory()
+    buttons = {str(b.label): b.url for b in get_page_header_buttons(training["page"], editor, "/", "edit")}
+    assert buttons["Présences"] == reverse("attendance_admin:index") + f"?page={training['page'].pk}"
+    assert "Présences" not in [str(b.label) for b in get_page_header_buttons(home_page, editor, "/", "edit")]
+    listed = editor_client.get(buttons["Présences"]).context["occurrences"]
+    assert {o.pk for o in listed} == {training["occurrence"].pk, training["other"].pk}
