@@ -77,6 +77,22 @@ print("BENCH" + json.dumps({
 """
 
 
+def _cpu_seconds(parent_pid):
+    """CPU time (user + system) used so far by the children of ``parent_pid`` (gunicorn's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent_pid:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -155,10 +171,12 @@ def run():
             )
             return time.perf_counter() - started, response.status_code
 
+        cpu_before = _cpu_seconds(server.pid)
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
             results = list(pool.map(attempt, data["sessions"]))
         elapsed = time.perf_counter() - started
+        cpu_per_request = (_cpu_seconds(server.pid) - cpu_before) / PEOPLE
         latencies = sorted(r[0] for r in results)
         codes = {}
         for _, code in results:
@@ -174,6 +192,10 @@ def run():
         print(f"Résultat en base : {check['statuses']} ; positions 1..n sans trou : {check['positions']} ; "
               f"sans doublon : {check['distinct']}")  # fmt: skip
         print(f"Débit : {rate:.0f} inscriptions/s = {rate * 60:.0f} inscriptions/minute (cible ≥ 3 000)")
+        print(
+            f"CPU des workers gunicorn : {cpu_per_request * 1000:.1f} ms par inscription "
+            f"(charge de la machine pendant la mesure : {os.getloadavg()[0]:.1f})"
+        )
         print(f"Latence : p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (cible p95 ≤ 1 000 ms)")
         ok = (
             codes == {302: PEOPLE}
