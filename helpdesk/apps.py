@@ -3,10 +3,13 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def grant_editor_permissions(sender, **kwargs):
+def grant_editor_permissions(sender, using="default", **kwargs):
     """The network's editors manage the FAQ and read the questions (after every migrate, idempotent)."""
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
+    # This app's receiver may run before auth's: make sure its permissions exist.
+    create_permissions(sender, verbosity=0, using=using)
     from members.models import EDITORS_GROUP
 
     group = Group.objects.filter(name=EDITORS_GROUP).first()

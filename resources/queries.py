@@ -25,15 +25,13 @@ class LibraryFilterForm(forms.Form):
 
     error_messages = {"invalid_choice": _("Cette valeur n'existe pas : choisissez dans la liste.")}
 
-    def __init__(self, data, *, years):
-        from workinggroups.models import WorkingGroupPage
-
+    def __init__(self, data, *, years, groups):
         from .models import ResourceType
 
         super().__init__(data)
         self.fields["type"].choices = [("", _("Tous"))] + list(ResourceType.choices)
         self.fields["secteur"].queryset = Sector.objects.in_use_order()
-        self.fields["groupe"].queryset = WorkingGroupPage.objects.live().public().order_by("title")
+        self.fields["groupe"].queryset = groups
         self.fields["annee"].choices = [("", _("Toutes"))] + [(str(y), str(y)) for y in years]
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = self.error_messages["invalid_choice"]
@@ -64,7 +62,10 @@ def paginate(request, items, size):
 def library_listing(request, index):
     resources = resources_for(request).defer_streamfields()
     years = list(resources.order_by("-year").values_list("year", flat=True).distinct())
-    form = LibraryFilterForm(request.GET, years=years)
+    from workinggroups.models import WorkingGroupPage
+
+    groups = viewable_pages(WorkingGroupPage.objects.live(), request).defer_streamfields().order_by("title")
+    form = LibraryFilterForm(request.GET, years=years, groups=groups)
     filters = _cleaned_filters(form)
     if "type" in filters:
         resources = resources.filter(resource_type=filters["type"])

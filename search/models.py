@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page
@@ -15,6 +16,13 @@ class SearchPage(ClientErrorStatusMixin, Page):
 
     class Meta:
         verbose_name = _("page de recherche")
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if request.GET.get("q"):
+            # Every search is logged for the editors, so none is answered from a shared cache.
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
 
     def get_context(self, request, *args, **kwargs):
         from .queries import search_site

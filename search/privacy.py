@@ -40,14 +40,26 @@ def _refused_paths(restrictions, request, path_of):
     return sorted({path_of(r) for r in restrictions if not _accepts(r, request, group_ids)})
 
 
-def refused_page_paths(request):
-    """Tree paths of the restricted pages ``request`` may not open (their subtrees are refused too)."""
-    cached = getattr(request, "_privacy_page_paths", None)
+def _refused_pages(request):
+    """(paths, leaf ids) of the restricted pages ``request`` may not open. A refused page without
+    children (most members-only minutes) is excluded by id, which keeps the SQL short when there
+    are hundreds of them; a refused page with children is excluded with its subtree, by path."""
+    cached = getattr(request, "_privacy_pages", None)
     if cached is None:
         restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
-        cached = _refused_paths(restrictions, request, lambda r: r.page.path)
-        request._privacy_page_paths = cached
+        group_ids = _user_group_ids(request)
+        refused = [r.page for r in restrictions if not _accepts(r, request, group_ids)]
+        paths = sorted({page.path for page in refused})
+        subtrees = [path for path in paths if not any(path.startswith(p) and path != p for p in paths)]
+        leaves = sorted({page.pk for page in refused if page.numchild == 0})
+        cached = ([page.path for page in refused if page.numchild and page.path in subtrees], leaves, paths)
+        request._privacy_pages = cached
     return cached
+
+
+def refused_page_paths(request):
+    """Tree paths of the restricted pages ``request`` may not open (their subtrees are refused too)."""
+    return _refused_pages(request)[2]
 
 
 def refused_collection_paths(request):
@@ -67,9 +79,10 @@ def _exclude_paths(queryset, field, paths):
 
 def viewable_pages(queryset, request):
     """``queryset`` (of pages) without those ``request`` may not open."""
-    if not request.user.is_authenticated:
-        return queryset.public()
-    return _exclude_paths(queryset, "path", refused_page_paths(request))
+    subtrees, leaves, _paths = _refused_pages(request)
+    if leaves:
+        queryset = queryset.exclude(pk__in=leaves)
+    return _exclude_paths(queryset, "path", subtrees)
 
 
 def viewable_documents(queryset, request):
