@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from wagtail import hooks
 from wagtail.admin.widgets import Button
+from wagtail.models import Page
 
 from members.account import AccountSection
 from registrations.models import Occurrence, Registration
@@ -40,11 +41,10 @@ def occurrences_listing_button(page, user, next_url=None):
     yield from _occurrences_button(page, user, 45)
 
 
-@hooks.register("before_delete_page")
-def refuse_deleting_pages_with_registrations(request, page):
-    """Occurrence.page is PROTECT: a page (or a descendant) whose occurrences have registrations
-    cannot be deleted (registrations are history); otherwise its occurrences go first."""
-    pages = page.get_descendants(inclusive=True)
+def _registered_pages_refused(request, pages, titles):
+    """Occurrence.page is PROTECT: pages whose occurrences have registrations cannot be deleted
+    (registrations are history). Returns True (with a message) if deletion must be refused;
+    otherwise deletes the pages' occurrences when the request confirms the deletion."""
     if Registration.objects.filter(occurrence__page__in=pages).exists():
         messages.error(
             request,
@@ -52,11 +52,33 @@ def refuse_deleting_pages_with_registrations(request, page):
                 "« %(title)s » ne peut pas être supprimée : des personnes sont inscrites à ses dates. "
                 "Annulez les dates concernées et dépubliez la page."
             )
-            % {"title": page.title},
+            % {"title": titles},
         )
-        return redirect("wagtailadmin_explore", page.get_parent().pk)
+        return True
     if request.method == "POST":
         Occurrence.objects.filter(page__in=pages).delete()
+    return False
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_pages_with_registrations(request, page):
+    if _registered_pages_refused(request, page.get_descendants(inclusive=True), page.title):
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_pages_with_registrations(request, action_type, objects, action_class_instance):
+    if action_type != "delete" or not objects or not isinstance(objects[0], Page):
+        return None
+    pages = Page.objects.none()
+    for page in objects:
+        pages |= page.get_descendants(inclusive=True)
+    if _registered_pages_refused(request, pages, ", ".join(p.title for p in objects)):
+        next_url = action_class_instance.next_url
+        if not next_url or next_url == request.path:
+            return redirect("wagtailadmin_explore", objects[0].get_parent().pk)
+        return redirect(next_url)
     return None
 
 

@@ -197,3 +197,23 @@ def test_admin_cancel_and_move_one_occurrence(agenda, client):
     second.refresh_from_db()
     assert first.status == OccurrenceStatus.CANCELLED and second.start == paris(2030, 3, 13, 14)
     assert cancel_occurrence  # the service the view uses
+
+
+def test_bulk_delete_with_registrations_is_refused(agenda, client):
+    client.force_login(EditorFactory(is_superuser=True))
+    page = publish(EventPageFactory(parent=agenda))
+    free = publish(EventPageFactory(parent=agenda))
+    Registration.objects.create(
+        occurrence=Occurrence.objects.get(page=page),
+        first_name="A",
+        last_name="B",
+        email="a@b.fr",
+        status=RegistrationStatus.CONFIRMED,
+    )
+    url = f"/admin/bulk/wagtailcore/page/delete/?id={page.pk}&id={free.pk}"
+    response = client.post(url, follow=True)
+    assert response.status_code == 200 and "ne peut pas être supprimée" in response.content.decode()
+    assert Page.objects.filter(pk__in=[page.pk, free.pk]).count() == 2
+    response = client.post(f"/admin/bulk/wagtailcore/page/delete/?id={free.pk}")
+    assert response.status_code == 302
+    assert not Page.objects.filter(pk=free.pk).exists()
