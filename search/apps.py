@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "search"
     verbose_name = _("Recherche")
+
+    def ready(self):
+        from .permissions import grant_editor_permissions
+
+        post_migrate.connect(grant_editor_permissions, sender=self, dispatch_uid="library_editor_permissions")

@@ -220,3 +220,9 @@ def test_searches_are_never_served_from_the_shared_page_cache(client, corpus, se
     assert "private" in first["Cache-Control"]
     assert SearchLog.objects.get(query_string="nettoyage").hits == 2
     assert "public" in client.get("/recherche/")["Cache-Control"]  # the empty search form may be cached
+
+
+def test_editors_can_promote_results(client, corpus):
+    client.force_login(EditorFactory())
+    assert client.get("/admin/searchpicks/").status_code == 200
+    assert client.get("/admin/searchpicks/add/").status_code == 200
