@@ -33,6 +33,10 @@ def post_entry(client, editor, **data):
 
 @time_machine.travel(datetime.datetime(2025, 6, 4, 12, tzinfo=datetime.UTC), tick=False)
 def test_an_editor_logs_time(editor_client, editor):
+    form = editor_client.get(reverse("time_entries:add"))
+    assert form.status_code == 200
+    assert "Préparation des formations" in form.content.decode()
+    assert form.context["form"].initial["person"] == editor.pk
     response = post_entry(editor_client, editor, hours="2,5", note="Réponses aux questions")
     assert response.status_code == 302
     entry = TimeEntry.objects.get()
