@@ -102,6 +102,8 @@ def test_report_page_is_accessible(browser_page, today_session):
     assert page.get_by_role("heading", name="Participation", exact=True).is_visible()
     assert page.locator("svg[role=img] title").count() >= 1
     browser_page.screenshot("rapport-activite")
+    page.locator("#section-time").scroll_into_view_if_needed()
+    browser_page.screenshot("rapport-temps")
     assert browser_page.accessibility_violations() == []
     page.get_by_role("link", name="Inscriptions confirmées").first.click()
     page.wait_for_load_state()
