@@ -3,6 +3,8 @@
 
 Sent only from the background task ``registrations.tasks.send_registration_email``."""
 
+import datetime
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -115,7 +117,12 @@ KINDS = {
     "message": ("{subject}", ["{body}"], "PUBLISH", True),
     "occurrence_moved": (
         N_("Changement d'horaire"),
-        [N_("L'horaire a changé. La nouvelle date est jointe à ce message ; votre inscription est maintenue.")],
+        [
+            N_(
+                "L'horaire a changé (date prévue auparavant : {previous}). La nouvelle date est jointe à ce "
+                "message ; votre inscription est maintenue."
+            )
+        ],
         "REQUEST",
         True,
     ),
@@ -149,6 +156,9 @@ def build_message(registration, kind, extra=None):
     values = {
         "position": waitlist_position(registration) or "—",
         "organisation": registration.organisation_name or registration.full_name,
+        "previous": french_datetime(datetime.datetime.fromisoformat(extra["previous_start"]))
+        if extra and extra.get("previous_start")
+        else "—",
     }
     context = {
         "registration": registration,

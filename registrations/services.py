@@ -387,10 +387,11 @@ def tell_occurrence_cancelled(occurrence, *, reason="", actor=None):
             send_on_commit(registration, "occurrence_cancelled")
 
 
-def tell_occurrence_moved(occurrence, *, actor=None):
+def tell_occurrence_moved(occurrence, *, previous_start=None, actor=None):
     """The occurrence moved: everyone still registered receives the updated .ics (REQUEST)."""
+    extra = {"previous_start": previous_start.isoformat()} if previous_start else None
     for registration in Registration.objects.filter(occurrence=occurrence).active():
-        send_on_commit(registration, "occurrence_moved")
+        send_on_commit(registration, "occurrence_moved", extra)
 
 
 def message_registrants(occurrence, *, subject, body, include_waitlisted=False):

@@ -7,6 +7,7 @@ import pytest
 
 from members.audience import Audience
 from registrations import services
+from registrations.emails import french_datetime
 from registrations.errors import RegistrationError
 from registrations.models import Registration, RegistrationChange, RegistrationSource
 from registrations.models import RegistrationStatus as S
@@ -247,6 +248,7 @@ def test_occurrence_moved_sends_request_with_higher_sequence(occurrence, members
         )
     (message,) = mail.outbox
     assert "METHOD:REQUEST" in message.attachments[0][1] and "SEQUENCE:3" in message.attachments[0][1]
+    assert "date prévue auparavant : " + french_datetime(previous) in message.body
 
 
 def test_registration_email_hook_sees_every_message(occurrence, members, django_capture_on_commit_callbacks):
@@ -275,3 +277,20 @@ def test_confirmed_signal_on_direct_registration_and_guest_confirmation(members)
     finally:
         registration_confirmed.disconnect(dispatch_uid="t3")
     assert seen == [(members[0].email, ""), ("g@exemple.fr", S.PENDING_CONFIRMATION)]
+
+
+def test_lifecycle_services_tell_registrants(occurrence, members, django_capture_on_commit_callbacks):
+    """With the events engineer's lifecycle services (registrations.occurrences)."""
+    from registrations.occurrences import cancel_occurrence, reschedule_occurrence
+
+    registration = services.register(occurrence, user=members[0])
+    mail.outbox.clear()
+    start = occurrence.start + datetime.timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        reschedule_occurrence(occurrence, start=start, end=start + datetime.timedelta(hours=2), reason="Salle")
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_occurrence(occurrence, reason="Intempéries")
+    assert [m.subject.split(" :")[0] for m in mail.outbox] == ["Changement d'horaire", "Date annulée"]
+    assert "SEQUENCE:1" in mail.outbox[0].attachments[0][1] and "SEQUENCE:2" in mail.outbox[1].attachments[0][1]
+    registration.refresh_from_db()
+    assert registration.status == S.CANCELLED
