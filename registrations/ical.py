@@ -45,13 +45,14 @@ def registration_calendar(registration, *, method="REQUEST"):
     if occurrence.location:
         event.add("location", occurrence.location)
     cancelled = method == "CANCEL" or occurrence.is_cancelled
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    tentative = not cancelled and registration.status == "waitlisted"  # on the waiting list: no seat yet
+    event.add("status", "CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED")
     organiser = icalendar.vCalAddress("mailto:" + _from_address())
     organiser.params["cn"] = icalendar.vText("RESECO")
     event.add("organizer", organiser)
     attendee = icalendar.vCalAddress(f"mailto:{registration.email}")
     attendee.params["cn"] = icalendar.vText(registration.full_name or registration.email)
-    attendee.params["partstat"] = icalendar.vText("DECLINED" if cancelled else "ACCEPTED")
+    attendee.params["partstat"] = icalendar.vText("DECLINED" if cancelled else "TENTATIVE" if tentative else "ACCEPTED")
     event.add("attendee", attendee)
     calendar.add_component(event)
     return calendar.to_ical()

@@ -22,3 +22,11 @@ def test_ics_has_own_uid_method_sequence_and_no_errors():
     assert not calendar.errors and not event.errors
     other = services.register(occurrence, user=MemberFactory())
     assert registration_uid(other) != registration_uid(registration)
+
+
+def test_waiting_list_ics_is_tentative():
+    occurrence = OccurrenceFactory(capacity=0)
+    registration = services.register(occurrence, user=MemberFactory())
+    calendar = icalendar.Calendar.from_ical(registration_calendar(registration, method="PUBLISH"))
+    (event,) = calendar.walk("VEVENT")
+    assert calendar["METHOD"] == "PUBLISH" and event["STATUS"] == "TENTATIVE"
