@@ -1,6 +1,8 @@
 """What the request's user may see: pages by their view restrictions, documents by their
-collection's. The rules are Wagtail's own (``accept_request``), evaluated once per request in a
-fixed number of queries, then applied as SQL filters so listings stay one query."""
+collection's. The rules are Wagtail's own (``BaseViewRestriction.accept_request``: login,
+groups — superusers pass —, shared password remembered in the session), evaluated once per
+request from plain rows in a fixed number of queries, then applied as SQL filters so listings
+stay one query."""
 
 from functools import reduce
 from operator import or_
@@ -8,20 +10,6 @@ from operator import or_
 from django.db.models import Q
 
 from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction, PageViewRestriction
-
-
-def _accepts(restriction, request, group_ids):
-    user = request.user
-    if restriction.restriction_type == BaseViewRestriction.NONE:
-        return True
-    if restriction.restriction_type == BaseViewRestriction.LOGIN:
-        return user.is_authenticated
-    if restriction.restriction_type == BaseViewRestriction.GROUPS:
-        if not user.is_authenticated:
-            return False
-        return user.is_superuser or any(group.pk in group_ids for group in restriction.groups.all())
-    # Shared passwords are checked against the session, with no query.
-    return restriction.accept_request(request)
 
 
 def _user_group_ids(request):
@@ -35,24 +23,48 @@ def _user_group_ids(request):
     return cache
 
 
-def _refused_paths(restrictions, request, path_of):
+def _refused(model, request, target):
+    """(restriction's target id, path, numchild) for each restriction of ``model`` that
+    ``request`` does not pass; ``target`` is "page" or "collection"."""
+    user = request.user
+    rows = list(
+        model.objects.values_list("pk", "restriction_type", f"{target}_id", f"{target}__path", f"{target}__numchild")
+    )
+    if not rows:
+        return []
+    groups = {}
+    if user.is_authenticated and not user.is_superuser:
+        through = model.groups.through
+        for restriction_id, group_id in through.objects.values_list(f"{model._meta.model_name}_id", "group_id"):
+            groups.setdefault(restriction_id, set()).add(group_id)
     group_ids = _user_group_ids(request)
-    return sorted({path_of(r) for r in restrictions if not _accepts(r, request, group_ids)})
+    refused = []
+    for pk, kind, target_id, path, numchild in rows:
+        if kind == BaseViewRestriction.LOGIN:
+            ok = user.is_authenticated
+        elif kind == BaseViewRestriction.GROUPS:
+            ok = user.is_authenticated and (user.is_superuser or bool(groups.get(pk, set()) & group_ids))
+        elif kind == BaseViewRestriction.PASSWORD:  # passed passwords are remembered in the session
+            session = getattr(request, "session", {})
+            ok = pk in session.get(model.passed_view_restrictions_session_key, [])
+        else:
+            ok = True
+        if not ok:
+            refused.append((target_id, path, numchild))
+    return refused
 
 
 def _refused_pages(request):
-    """(paths, leaf ids) of the restricted pages ``request`` may not open. A refused page without
-    children (most members-only minutes) is excluded by id, which keeps the SQL short when there
-    are hundreds of them; a refused page with children is excluded with its subtree, by path."""
+    """(subtree paths, leaf ids, all paths) of the restricted pages ``request`` may not open. A
+    refused page without children (most members-only minutes) is excluded by id, which keeps the
+    SQL short when there are hundreds; one with children is excluded with its subtree, by path."""
     cached = getattr(request, "_privacy_pages", None)
     if cached is None:
-        restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
-        group_ids = _user_group_ids(request)
-        refused = [r.page for r in restrictions if not _accepts(r, request, group_ids)]
-        paths = sorted({page.path for page in refused})
-        subtrees = [path for path in paths if not any(path.startswith(p) and path != p for p in paths)]
-        leaves = sorted({page.pk for page in refused if page.numchild == 0})
-        cached = ([page.path for page in refused if page.numchild and page.path in subtrees], leaves, paths)
+        refused = _refused(PageViewRestriction, request, "page")
+        paths = sorted({path for _pk, path, _numchild in refused})
+        subtrees = sorted({path for _pk, path, numchild in refused if numchild})
+        leaves = sorted({pk for pk, path, numchild in refused if not numchild})
+        cached = (subtrees, leaves, paths)
         request._privacy_pages = cached
     return cached
 
@@ -65,8 +77,7 @@ def refused_page_paths(request):
 def refused_collection_paths(request):
     cached = getattr(request, "_privacy_collection_paths", None)
     if cached is None:
-        restrictions = CollectionViewRestriction.objects.select_related("collection").prefetch_related("groups")
-        cached = _refused_paths(restrictions, request, lambda r: r.collection.path)
+        cached = sorted({path for _pk, path, _numchild in _refused(CollectionViewRestriction, request, "collection")})
         request._privacy_collection_paths = cached
     return cached
 
