@@ -108,11 +108,21 @@ def register(
     if guest is not None and source == RegistrationSource.SELF:
         source = RegistrationSource.GUEST
     now = timezone.now()
+    # A fast answer to double submits, outside the lock; the database constraint is the guarantee.
+    if Registration.objects.filter(occurrence_id=occurrence.pk, email__iexact=person["email"]).active().exists():
+        raise _already_registered()
+    try:
+        registration = _register_locked(occurrence, person, user, guest, answers, source, actor, hold_seat_until, now)
+    except IntegrityError as error:  # the one-active-per-person constraint (the whole insert is rolled back)
+        raise _already_registered() from error
+    return registration
+
+
+def _register_locked(occurrence, person, user, guest, answers, source, actor, hold_seat_until, now):
+    """The critical section: as few round trips as possible while the occurrence is locked."""
     with transaction.atomic():
         occurrence = lock_occurrence(occurrence.pk)
         _check_open(occurrence, user=user, guest=guest, source=source, now=now)
-        if Registration.objects.filter(occurrence=occurrence, email__iexact=person["email"]).active().exists():
-            raise _already_registered()
         registration = Registration(occurrence=occurrence, user=user, answers=answers or {}, source=source, **person)
         if source == RegistrationSource.GUEST:
             registration.status = S.PENDING_CONFIRMATION
@@ -127,11 +137,7 @@ def register(
                     registration.status, registration.confirmed_at = S.CONFIRMED, now
             else:
                 registration.status, registration.waitlisted_at = S.WAITLISTED, now
-        try:
-            with transaction.atomic():
-                registration.save()
-        except IntegrityError as error:  # the database's one-active-per-person constraint
-            raise _already_registered() from error
+        registration.save()
         _record(registration, "", actor=actor or user)
         if registration.status == S.CONFIRMED:
             _confirmed_signal(registration, "", actor or user)
