@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser.conftest import BrowserPage
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -12,6 +14,26 @@ def fresh_content_types():
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+def _context(browser, site_live, **options):
+    # bypass_csp: axe-core is injected as an inline script, which the site's CSP forbids (TRAPS.md).
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", bypass_csp=True, **options)
+    return context, BrowserPage(context.new_page(), site_live.url)
+
+
+@pytest.fixture
+def browser_page(browser, site_live):
+    context, page = _context(browser, site_live)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, site_live):
+    context, page = _context(browser, site_live, viewport={"width": 375, "height": 740}, is_mobile=True)
+    yield page
+    context.close()
 
 
 def _log_in(browser_page, email):
