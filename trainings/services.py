@@ -40,9 +40,33 @@ def materialise_runs(page):
                 online_url=run.online_url,
             )
         )
+    from registrations.models import Occurrence
+
+    before = {
+        pk: (start, end)
+        for pk, start, end in Occurrence.objects.filter(page_id=page.pk).values_list("pk", "start", "end")
+    }
     result = sync_occurrences(page, specs, kind=OCCURRENCE_KIND)
     _link_new_runs(page, key_by_start, known)
+    _tell_moved(result, before)
     return result
+
+
+def _tell_moved(result, before):
+    """A run whose dates changed: its registrants get the updated invitation (the engine's signal)."""
+    from registrations.signals import occurrence_rescheduled
+
+    for occurrence in result.updated:
+        previous = before.get(occurrence.pk)
+        if previous and previous != (occurrence.start, occurrence.end) and not occurrence.is_cancelled:
+            occurrence_rescheduled.send(
+                sender=type(occurrence),
+                occurrence=occurrence,
+                previous_start=previous[0],
+                previous_end=previous[1],
+                actor=None,
+                reason="",
+            )
 
 
 def _link_new_runs(page, key_by_start, known):

@@ -38,7 +38,9 @@ def test_publishing_materialises_each_run_as_a_training_occurrence_with_half_day
     assert RunOccurrence.objects.filter(occurrence__page=page).count() == 2
 
 
-def test_moving_a_run_keeps_its_occurrence_and_registrations(catalogue_page):
+def test_moving_a_run_keeps_its_occurrence_and_registrations(catalogue_page, django_capture_on_commit_callbacks):
+    from django.core import mail
+
     page = training_with_runs(catalogue_page, runs=[(30, 3)])
     occurrence = Occurrence.objects.get(page=page)
     person = MemberFactory()
@@ -54,7 +56,10 @@ def test_moving_a_run_keeps_its_occurrence_and_registrations(catalogue_page):
     run = page.runs.get()
     run.start, run.end = day_at(40, 9), day_at(42, 17)
     page.runs = [run]
-    publish(page)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(page)
+    assert [m.to for m in mail.outbox] == [[person.email]]  # the registrant gets the new dates
     moved = Occurrence.objects.get(page=page)
     assert moved.pk == occurrence.pk
     assert moved.start == day_at(40, 9)
