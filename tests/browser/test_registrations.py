@@ -8,8 +8,18 @@ import pytest
 from members.audience import Audience
 from registrations.models import Occurrence, Registration
 from registrations.services import seats_left
+from tests.browser.conftest import BrowserPage
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def browser_page(browser, site_live):
+    # bypass_csp: axe-core is injected as an inline script, which the site's CSP forbids (TRAPS.md).
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", bypass_csp=True)
+    page = BrowserPage(context.new_page(), site_live.url)
+    yield page
+    context.close()
 
 
 def open_occurrence(email):
