@@ -24,6 +24,7 @@ from resources.models import (
 from sectors.models import Sector
 from tests.factories import EditorFactory, MemberFactory, SupplierContactFactory, UserFactory
 from tests.factories.library import (
+    DocumentFactory,
     ExamplePageFactory,
     GuidePageFactory,
     MinutesPageFactory,
@@ -250,3 +251,16 @@ def test_home_page_lists_latest_public_resources(client, shelf, minutes):
     latest = [r.title for r in response.context["latest_resources"]]
     assert "Compte rendu de mars" not in latest and len(latest) == 4
     assert "Derniers guides et ressources" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("make_user", "status"),
+    [(None, 302), (MemberFactory, 200), (SupplierContactFactory, 403), (UserFactory, 403), (EditorFactory, 403)],
+)
+def test_members_document_privacy_matrix(client, library, make_user, status):
+    document = members_document("Annexe de travail")
+    public = DocumentFactory(title="Fiche publique")
+    if make_user:
+        client.force_login(make_user())
+    assert client.get(document.url).status_code == status
+    assert client.get(public.url).status_code == 200
