@@ -82,9 +82,20 @@ def _runs(page, wanted):
     return runs
 
 
+DEFAULTS = {
+    "partner_name": "",
+    "partner_logo": None,
+    "partner_url": "",
+    "audience": "everyone",
+    "prerequisites": "",
+    "vat_rate": Decimal("20.00"),
+    "free_for_members": False,
+}
+
+
 def _training(demo, catalogue, slug, runs, **fields):
     page = TrainingPage.objects.child_of(catalogue).filter(slug=slug).first()
-    return demo.child_page(catalogue, TrainingPage, slug, runs=_runs(page, runs), **fields)
+    return demo.child_page(catalogue, TrainingPage, slug, runs=_runs(page, runs), **{**DEFAULTS, **fields})
 
 
 ANGERS = "Maison de l'ADEME Pays de la Loire\n5 boulevard Maréchal Foch\n49000 Angers"
@@ -138,10 +149,8 @@ def load(demo):
         partner_url="https://www.ademe.fr/",
         sector=sectors.get("politique-achat") or general,
         format="in_person",
-        audience="everyone",
         price_member=Decimal("0"),
         price_non_member=Decimal("450.00"),
-        vat_rate=Decimal("20.00"),
         free_for_members=True,
         cancellation_deadline_days=15,
         late_cancellation_charge=100,
@@ -163,7 +172,6 @@ def load(demo):
             "<li>Contrôler la réalisation des engagements.</li></ul>"
         ),
         target_audience="<p>Acheteurs, responsables de l'insertion et élus délégués.</p>",
-        prerequisites="",
         duration_hours=Decimal("7"),
         programme=[
             _day(
@@ -173,16 +181,10 @@ def load(demo):
             )
         ],
         trainers=[_trainer("Sophie Bernard", "facilitatrice des clauses sociales, Nantes Métropole")],
-        partner_name="",
-        partner_logo=None,
-        partner_url="",
         sector=sectors.get("clauses-sociales") or general,
         format="in_person",
-        audience="everyone",
         price_member=Decimal("150.00"),
         price_non_member=Decimal("300.00"),
-        vat_rate=Decimal("20.00"),
-        free_for_members=False,
         cancellation_deadline_days=10,
         late_cancellation_charge=50,
         runs=[
@@ -209,20 +211,13 @@ def load(demo):
         intro="Un cycle de webinaires pour découvrir, thème par thème, les leviers de l'achat public responsable.",
         objectives="<p>Découvrir un levier d'achat responsable par séance et repartir avec des exemples de clauses.</p>",
         target_audience="<p>Tous les agents intéressés, débutants bienvenus.</p>",
-        prerequisites="",
         duration_hours=Decimal("1.5"),
         programme=[],
         trainers=[_trainer("L'équipe RESECO", "animation du réseau")],
-        partner_name="",
-        partner_logo=None,
-        partner_url="",
         sector=sectors.get("economie-circulaire") or general,
         format="online",
-        audience="everyone",
         price_member=Decimal("0"),
         price_non_member=Decimal("0"),
-        vat_rate=Decimal("20.00"),
-        free_for_members=False,
         cancellation_deadline_days=0,
         late_cancellation_charge=0,
         runs=[

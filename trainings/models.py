@@ -205,10 +205,6 @@ class TrainingPage(Page):
         verbose_name = _("formation")
         verbose_name_plural = _("formations")
 
-    @property
-    def ical_kind(self):
-        return OCCURRENCE_KIND
-
     def price_ht_for(self, *, is_member):
         """The price before tax for a member or a non-member (Decimal, euros)."""
         if is_member:
