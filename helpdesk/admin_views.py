@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import ReplyForm
 from .models import Question, QuestionStatus
-from .services import HelpdeskError, close, draft_faq_entry, reply
+from .services import HelpdeskError, close, draft_faq_entry
+from .views import handle_reply
 
 
 def _staff_only(request):
@@ -44,24 +44,10 @@ def questions(request):
 def thread(request, pk):
     _staff_only(request)
     question = get_object_or_404(Question.objects.select_related("author", "organisation", "sector"), pk=pk)
-    form = ReplyForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                reply(
-                    question,
-                    author=request.user,
-                    body=form.cleaned_data["body"],
-                    files=form.cleaned_data["attachments"],
-                    from_staff=True,
-                )
-            except HelpdeskError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _("Réponse envoyée : le membre est prévenu par courriel."))
-                return redirect("helpdesk_admin:thread", pk=question.pk)
-        status = 400
+    form, status, sent = handle_reply(request, question, from_staff=True)
+    if sent:
+        messages.success(request, _("Réponse envoyée : le membre est prévenu par courriel."))
+        return redirect("helpdesk_admin:thread", pk=question.pk)
     return TemplateResponse(
         request,
         "helpdesk/admin/thread.html",

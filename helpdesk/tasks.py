@@ -14,41 +14,27 @@ def _absolute(path):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
+def _send(message_id, template, recipients, url_name):
+    from .models import Message
+
+    message = Message.objects.select_related("question__author", "question__organisation").get(pk=message_id)
+    question = message.question
+    context = {"question": question, "message": message, "url": _absolute(reverse(url_name, args=[question.pk]))}
+    send_mail(
+        render_to_string(f"helpdesk/email/{template}_subject.txt", context).strip(),
+        render_to_string(f"helpdesk/email/{template}.txt", context),
+        None,
+        recipients(question),
+    )
+
+
 @task()
 def notify_member(message_id):
     """Tell the member that the staff answered their question."""
-    from .models import Message
-
-    message = Message.objects.select_related("question__author").get(pk=message_id)
-    question = message.question
-    context = {
-        "question": question,
-        "message": message,
-        "url": _absolute(reverse("helpdesk:thread", args=[question.pk])),
-    }
-    send_mail(
-        render_to_string("helpdesk/email/answered_subject.txt", context).strip(),
-        render_to_string("helpdesk/email/answered.txt", context),
-        None,
-        [question.author.email],
-    )
+    _send(message_id, "answered", lambda question: [question.author.email], "helpdesk:thread")
 
 
 @task()
 def notify_staff(message_id):
     """Tell the staff that a member asked a question or followed up."""
-    from .models import Message
-
-    message = Message.objects.select_related("question__author", "question__organisation").get(pk=message_id)
-    question = message.question
-    context = {
-        "question": question,
-        "message": message,
-        "url": _absolute(reverse("helpdesk_admin:thread", args=[question.pk])),
-    }
-    send_mail(
-        render_to_string("helpdesk/email/new_message_subject.txt", context).strip(),
-        render_to_string("helpdesk/email/new_message.txt", context),
-        None,
-        [conf.STAFF_EMAIL],
-    )
+    _send(message_id, "new_message", lambda question: [conf.STAFF_EMAIL], "helpdesk_admin:thread")

@@ -55,32 +55,36 @@ def ask_view(request):
     return render(request, "helpdesk/ask.html", {"form": form, "rules": attachment_rules()}, status=status)
 
 
+def handle_reply(request, question, *, from_staff):
+    """The reply form of a thread, for its author or the staff: (form, HTTP status, sent)."""
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return form, 200, False
+    if not form.is_valid():
+        return form, 400, False
+    try:
+        reply(
+            question,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            files=form.cleaned_data["attachments"],
+            from_staff=from_staff,
+        )
+    except HelpdeskError as error:
+        messages.error(request, error.message)
+        return form, 429 if error.code == "rate_limited" else 400, False
+    return form, 200, True
+
+
 @never_cache
 def thread_view(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     question = get_object_or_404(Question.objects.select_related("sector"), pk=pk, author=request.user)
-    form = ReplyForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                reply(
-                    question,
-                    author=request.user,
-                    body=form.cleaned_data["body"],
-                    files=form.cleaned_data["attachments"],
-                )
-            except HelpdeskError as error:
-                if error.code == "rate_limited":
-                    return _limited(request, error.message)
-                messages.error(request, error.message)
-                status = 400
-            else:
-                messages.success(request, _("Message envoyé à l'équipe."))
-                return redirect("helpdesk:thread", pk=question.pk)
-        else:
-            status = 400
+    form, status, sent = handle_reply(request, question, from_staff=False)
+    if sent:
+        messages.success(request, _("Message envoyé à l'équipe."))
+        return redirect("helpdesk:thread", pk=question.pk)
     return render(
         request,
         "helpdesk/thread.html",

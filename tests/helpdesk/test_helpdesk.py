@@ -202,3 +202,21 @@ def test_answered_questions_are_counted_by_answered_at(question, library):
     QuestionFactory()
     Question.objects.filter(pk=question.pk).update(answered_at="2026-01-05T10:00:00Z")
     assert Question.objects.answered().count() == 1
+
+
+def test_closed_question_takes_no_follow_up(client, question):
+    question.status = QuestionStatus.CLOSED
+    question.save()
+    client.force_login(question.author)
+    page = client.get(f"/assistance/questions/{question.pk}/").content.decode()
+    assert "Cette question est close" in page
+    response = client.post(f"/assistance/questions/{question.pk}/", {"body": "Encore une chose"})
+    assert response.status_code == 400 and question.messages.count() == 1
+
+
+def test_replies_are_rate_limited(client, question, monkeypatch):
+    monkeypatch.setattr(conf, "MAX_MESSAGES_PER_HOUR", 1)
+    client.force_login(question.author)
+    response = client.post(f"/assistance/questions/{question.pk}/", {"body": "Relance"})
+    assert response.status_code == 429
+    assert "Trop de messages" in response.content.decode()
