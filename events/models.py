@@ -34,8 +34,11 @@ class EventKind(models.TextChoices):
 OTHER_KINDS = {"training": _("Formation")}
 
 
+KIND_LABELS = {**dict(EventKind.choices), **OTHER_KINDS}  # lazy translations, built once
+
+
 def kind_label(kind):
-    return dict(EventKind.choices).get(kind) or OTHER_KINDS.get(kind, kind)
+    return KIND_LABELS.get(kind, kind)
 
 
 class EventFormat(models.TextChoices):

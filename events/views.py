@@ -24,8 +24,8 @@ from sectors.models import Sector
 
 from . import conf
 from .ical import build_calendar
-from .models import CalendarToken, EventKind
-from .queries import OTHER_KINDS, AgendaFilters, public_feed_occurrences
+from .models import KIND_LABELS, CalendarToken
+from .queries import AgendaFilters, public_feed_occurrences
 
 
 def _window(occurrences):
@@ -96,11 +96,10 @@ def sector_feed(request, slug):
 
 @require_GET
 def kind_feed(request, kind):
-    labels = {**dict(EventKind.choices), **OTHER_KINDS}
-    if kind not in labels:
+    if kind not in KIND_LABELS:
         raise Http404(_("Ce type d'événement n'existe pas."))
     occurrences = public_feed_occurrences().filter(kind=kind)
-    return feed_response(request, occurrences, name=_("RESECO — %(name)s") % {"name": labels[kind]}, filename=kind)
+    return feed_response(request, occurrences, name=_("RESECO — %(name)s") % {"name": KIND_LABELS[kind]}, filename=kind)
 
 
 @require_GET
