@@ -3,7 +3,31 @@ axe-clean pages, screenshots in var/screenshots."""
 
 import pytest
 
+from tests.browser.conftest import BrowserPage
+
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+# The public site sends a strict Content Security Policy: axe-core is injected with bypass_csp
+# (TRAPS.md), which the shared fixtures do not set yet.
+@pytest.fixture
+def browser_page(browser, site_live):
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", bypass_csp=True)
+    yield BrowserPage(context.new_page(), site_live.url)
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, site_live):
+    context = browser.new_context(
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        bypass_csp=True,
+    )
+    yield BrowserPage(context.new_page(), site_live.url)
+    context.close()
 
 
 def log_in(page, email="membre@nantes.fr"):
@@ -117,3 +141,20 @@ def test_search_on_a_phone(phone_page):
     assert width <= 375, "the page scrolls sideways on a phone"
     assert phone_page.accessibility_violations() == []
     phone_page.screenshot("recherche-mobile")
+
+
+def test_working_group_page_for_a_member(browser_page):
+    page = browser_page.page
+    browser_page.goto("/groupes-de-travail/construction/")
+    assert "réservés aux membres : connectez-vous" in page.content()
+    assert page.locator('link[rel="alternate"][type="text/calendar"]').count() == 1
+    browser_page.goto("/compte/connexion/?next=/groupes-de-travail/construction/")
+    log_in(page)
+    assert page.url.endswith("/groupes-de-travail/construction/")
+    content = page.content()
+    assert "Angers Loire Métropole" in content and "Compte rendu — groupe Construction" in content
+    assert browser_page.accessibility_violations() == []
+    browser_page.screenshot("groupe-de-travail-membre")
+    browser_page.goto("/groupes-de-travail/?statut=current")
+    assert page.locator(".card").count() >= 1
+    assert browser_page.accessibility_violations() == []
