@@ -81,7 +81,8 @@ def waitlist_position(registration):
 
 def registration_questions(occurrence):
     """The question keys the owning page asks ("dietary", "accessibility", "role", "free_text")."""
-    return list(getattr(occurrence.page.specific, "registration_questions", None) or [])
+    # Deferred: only this one field is fetched, not the page's body.
+    return list(getattr(occurrence.page.specific_deferred, "registration_questions", None) or [])
 
 
 # ---------------------------------------------------------------------------- registering

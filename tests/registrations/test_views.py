@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.core import mail, signing
 from django.core.cache import cache
@@ -10,7 +11,7 @@ import pytest
 from members.audience import Audience
 from members.validators import with_luhn_key
 from registrations import services
-from registrations.emails import cancel_token, guest_token
+from registrations.emails import cancel_token
 from registrations.models import Registration
 from registrations.models import RegistrationStatus as S
 from tests.factories import MemberFactory
@@ -150,8 +151,8 @@ class TestGuests:
         assert response.status_code == 302 and "verifiez-vos-e-mails" in response.url
         registration = Registration.objects.get()
         assert registration.status == S.PENDING_CONFIRMATION
-        link = reverse("registrations:confirm_guest", args=[guest_token(registration)])
-        assert link in mail.outbox[0].body
+        link = re.search(r"/inscriptions/confirmer/[^/\s]+/", mail.outbox[0].body).group(0)
+        assert signing.loads(link.split("/")[-2], salt="registrations.guest")["r"] == registration.pk
         assert client.get(link).status_code == 200
         assert Registration.objects.get().status == S.PENDING_CONFIRMATION  # GET does not confirm
         response = client.post(link)
@@ -309,3 +310,20 @@ def test_before_register_hook_can_take_over(client, occurrence):
     with hooks.register_temporarily("before_register", lambda request, occ: HttpResponseRedirect("/payments/x/")):
         response = client.get(register_url(occurrence))
     assert response.status_code == 302 and response.url == "/payments/x/"
+
+
+def test_event_page_questions_are_asked_and_bounded(client, page_tree, home_page):
+    """With the events engineer's EventPage: its registration_questions drive the form."""
+    from tests.factories.events import EventIndexPageFactory, EventPageFactory, publish
+
+    agenda = EventIndexPageFactory(parent=home_page)
+    page = publish(
+        EventPageFactory(parent=agenda, registration_questions=["dietary", "accessibility"], audience="members")
+    )
+    occurrence = page.occurrences.get()
+    client.force_login(MemberFactory())
+    body = client.get(register_url(occurrence)).content.decode()
+    assert 'name="q_dietary"' in body and 'name="q_accessibility"' in body and 'name="q_role"' not in body
+    assert client.post(register_url(occurrence), {"q_accessibility": "x" * 301}).status_code == 400
+    client.post(register_url(occurrence), {"q_dietary": "sans gluten", "q_role": "ignorée"})
+    assert Registration.objects.get().answers == {"dietary": "sans gluten"}
