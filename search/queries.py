@@ -6,12 +6,13 @@ The search asks the backend for at most ``CANDIDATES`` pages and as many documen
 builds facets and pages in Python over those rows, so the number of SQL queries does not grow
 with the number of resources."""
 
+import logging
 import re
 import unicodedata
 
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -30,6 +31,8 @@ from sectors.models import Sector
 
 from .models import SearchLog
 from .privacy import page_is_viewable, viewable_documents, viewable_pages
+
+logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 15
@@ -316,7 +319,10 @@ def search_site(request):
         hit["type_label"] = context["type_labels"].get(hit["type"], "")
 
     if not request.GET.get("page") and not wanted_type and not wanted_sector:
-        log_search(query, len(hits) + len(promotions))
+        try:
+            log_search(query, len(hits) + len(promotions))
+        except DatabaseError:  # the log must never cost the visitor their results
+            logger.warning("Recherche non journalisée : %s", query, exc_info=True)
 
     sector_names = {s.pk: s for s in sectors}
     context.update(
