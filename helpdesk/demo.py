@@ -53,6 +53,9 @@ THREADS = [
 
 
 def load(demo):
+    from search.permissions import grant_editor_permissions
+
+    grant_editor_permissions()
     index = ResourceIndexPage.objects.get()
     demo.child_page(
         index,

@@ -121,3 +121,12 @@ def library(home_page):
     groups = WorkingGroupIndexPageFactory(parent=home_page)
     group = WorkingGroupPageFactory(parent=groups, title="Construction", slug="construction")
     return {"index": index, "group": group, "home": home_page}
+
+
+@pytest.fixture(autouse=True)
+def library_editor_permissions(db):
+    """What post_migrate grants the « Éditeurs » group for the library (FAQ, promoted results,
+    search log): granted again here because browser tests' flushes empty the tables."""
+    from search.permissions import grant_editor_permissions
+
+    grant_editor_permissions()
