@@ -36,6 +36,14 @@ def fail_on_task_error():
         pytest.fail(f"Background task failed: {errors}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _migration_data(django_db_setup, django_db_blocker):
+    """With --reuse-db, a previous run's transactional tests may have flushed what migrations
+    put in the database: put it back once before any test."""
+    with django_db_blocker.unblock():
+        restore_migration_data()
+
+
 @pytest.fixture(autouse=True)
 def _migration_data_after_flush(request):
     """Transactional tests (threads, live_server) run after a flush that removed what migrations

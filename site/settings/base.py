@@ -79,6 +79,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a response from the page cache still becomes a 304 when the client's ETag or
+    # Last-Modified matches (calendar programs poll the public feeds this way).
+    "django.middleware.http.ConditionalGetMiddleware",
     "home.caching.AnonymousCacheUpdateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "home.middleware.RejectNullBytesMiddleware",
@@ -284,8 +287,3 @@ CONTENT_SECURITY_POLICY = {
 }
 # No avatars fetched from Gravatar: it would send a hash of staff e-mails to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-
-# Events (issue 3): conditional GETs answered from the shared page cache still get their 304.
-# Placed before the cache middlewares: the full response is stored, then turned into a 304 when
-# the client's ETag or Last-Modified matches (public iCalendar feeds are polled this way).
-MIDDLEWARE.insert(0, "django.middleware.http.ConditionalGetMiddleware")
