@@ -11,6 +11,7 @@ from members.models import Organisation, User
 
 PROJECT_APPS = {
     "wagtailcore",
+    "wagtaildocs",
     "members",
     "home",
     "workinggroups",
@@ -18,7 +19,10 @@ PROJECT_APPS = {
     "events",
     "registrations",
     "trainings",
+    "payments",
     "resources",
+    "helpdesk",
+    "timesheets",
     "search",
 }
 HISTORY_MODELS = {"revision", "pagelogentry", "modellogentry"}
