@@ -1,5 +1,7 @@
 """Test settings: fast hashing, immediate tasks, in-memory e-mail."""
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -11,6 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="reseco-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 # Pages are not cached between tests (caching has its own tests, which switch it on).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
