@@ -34,7 +34,12 @@ class Question(models.Model):
     """A question a member asks the network's staff, about a tender they are preparing."""
 
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT, related_name="helpdesk_questions"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="helpdesk_questions",
+        help_text=_("Vide si la personne a supprimé son compte : la question reste pour les statistiques."),
     )
     organisation = models.ForeignKey(
         "members.Organisation",
@@ -88,7 +93,7 @@ class Message(models.Model):
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     from_staff = models.BooleanField(_("réponse de l'équipe"), default=False)
     body = models.TextField(_("message"), max_length=8000)

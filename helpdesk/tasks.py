@@ -19,19 +19,24 @@ def _send(message_id, template, recipients, url_name):
 
     message = Message.objects.select_related("question__author", "question__organisation").get(pk=message_id)
     question = message.question
+    to = recipients(question)
+    if not to:  # the member has deleted their account
+        return
     context = {"question": question, "message": message, "url": _absolute(reverse(url_name, args=[question.pk]))}
     send_mail(
         render_to_string(f"helpdesk/email/{template}_subject.txt", context).strip(),
         render_to_string(f"helpdesk/email/{template}.txt", context),
         None,
-        recipients(question),
+        to,
     )
 
 
 @task()
 def notify_member(message_id):
     """Tell the member that the staff answered their question."""
-    _send(message_id, "answered", lambda question: [question.author.email], "helpdesk:thread")
+    _send(
+        message_id, "answered", lambda question: [question.author.email] if question.author else [], "helpdesk:thread"
+    )
 
 
 @task()

@@ -220,3 +220,16 @@ def test_replies_are_rate_limited(client, question, monkeypatch):
     response = client.post(f"/assistance/questions/{question.pk}/", {"body": "Relance"})
     assert response.status_code == 429
     assert "Trop de messages" in response.content.decode()
+
+
+def test_questions_outlive_the_member_account(client, question, django_capture_on_commit_callbacks):
+    question.author.delete()
+    question.refresh_from_db()
+    assert question.author is None and question.messages.count() == 1
+    client.force_login(EditorFactory())
+    assert "compte supprimé" in client.get(f"/admin/assistance/{question.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/assistance/{question.pk}/", {"body": "Réponse pour la FAQ."})
+    assert response.status_code == 302 and mail.outbox == []
+    question.refresh_from_db()
+    assert question.answered_at is not None
