@@ -24,8 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.documents import get_document_model
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
+from helpdesk.models import FaqEntry
 from resources.models import ResourceType
 from sectors.models import Sector
 
@@ -41,6 +43,7 @@ PAGE_SIZE = 10
 SNIPPET_LENGTH = 220
 
 DOCUMENT = "document"
+FAQ = "faq"
 GROUP = "groupe-de-travail"
 OTHER = "page"
 
@@ -52,7 +55,7 @@ def facet_types():
         (GROUP, _("Groupe de travail")),
         ("evenement", _("Événement")),
         ("formation", _("Formation")),
-        ("faq", _("Question fréquente")),
+        (FAQ, _("Question fréquente")),
         (OTHER, _("Page")),
         (DOCUMENT, _("Document")),
     ]
@@ -63,7 +66,7 @@ MODEL_TYPES = {
     "workinggroups.workinggrouppage": GROUP,
     "events.eventpage": "evenement",
     "trainings.trainingpage": "formation",
-    "helpdesk.faqpage": "faq",
+    "helpdesk.faqpage": FAQ,
 }
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -230,6 +233,12 @@ def log_search(query, result_count):
     )
 
 
+def _faq_page(request):
+    from helpdesk.models import FaqPage
+
+    return viewable_pages(FaqPage.objects.live(), request).first()
+
+
 def promotions_for(query, request):
     """Promoted results (search_promotions) the visitor may open, in the editors' order."""
     normalised = normalise_query_string(query)[:255]
@@ -268,6 +277,11 @@ def search_site(request):
         .search(search_terms(query), operator="and")
         .annotate_score("_score")[:CANDIDATES]
     )
+    entries = list(
+        get_search_backend()
+        .search(search_terms(query), FaqEntry.objects.filter(published=True), operator="and")
+        .annotate_score("_score")[:CANDIDATES]
+    )
     promotions = promotions_for(query, request)
     promoted_ids = {p.page_id for p in promotions if p.page_id}
 
@@ -281,7 +295,9 @@ def search_site(request):
         }
         for page in pages
         if page.pk not in promoted_ids
-    ] + [{"object": doc, "type": DOCUMENT, "sector": None, "score": doc._score or 0} for doc in documents]
+    ]
+    hits += [{"object": doc, "type": DOCUMENT, "sector": None, "score": doc._score or 0} for doc in documents]
+    hits += [{"object": entry, "type": FAQ, "sector": entry.sector_id, "score": entry._score or 0} for entry in entries]
     hits.sort(key=lambda hit: -hit["score"])
 
     wanted_type = cleaned.get("type") if "type" not in form.errors else None
@@ -304,7 +320,8 @@ def search_site(request):
         context["page_error"] = gettext("Cette page de résultats n'existe pas : voici la première.")
 
     # Only the shown pages are loaded with their own fields, for the snippets.
-    shown_ids = [h["object"].pk for h in results if h["type"] != DOCUMENT]
+    shown_ids = [h["object"].pk for h in results if isinstance(h["object"], Page)]
+    faq_page = _faq_page(request) if any(isinstance(h["object"], FaqEntry) for h in results) else None
     specific = {p.pk: p for p in Page.objects.filter(pk__in=shown_ids).specific()} if shown_ids else {}
     for hit in results:
         obj = hit["object"]
@@ -312,6 +329,9 @@ def search_site(request):
             hit["url"], hit["title"] = obj.url, obj.title
             hit["snippet"] = highlight(obj.title, query)
             hit["meta"] = f"{obj.file_extension.upper()}"
+        elif isinstance(obj, FaqEntry):
+            hit["url"] = f"{faq_page.get_url(request)}#question-{obj.pk}" if faq_page else ""
+            hit["title"], hit["snippet"] = obj.question, highlight(strip_tags(obj.answer), query)
         else:
             page = specific.get(obj.pk, obj)
             hit["url"], hit["title"] = page.get_url(request), page.title

@@ -226,3 +226,20 @@ def test_editors_can_promote_results(client, corpus):
     client.force_login(EditorFactory())
     assert client.get("/admin/searchpicks/").status_code == 200
     assert client.get("/admin/searchpicks/add/").status_code == 200
+
+
+def test_published_faq_answers_are_found(client, library):
+    from helpdesk.models import FaqPage
+    from tests.factories.library import FaqEntryFactory
+
+    faq = FaqPage(title="Questions fréquentes", slug="faq")
+    library["index"].add_child(instance=faq)
+    entry = FaqEntryFactory(
+        question="Peut-on exiger un label ?", answer="<p>Oui, avec « ou équivalent » (vermicompostage).</p>"
+    )
+    FaqEntryFactory(question="Brouillon", answer="<p>vermicompostage caché</p>", published=False)
+    response = client.get("/recherche/?q=vermicompostage")
+    assert found(response) == ["Peut-on exiger un label ?"]
+    hit = response.context["results"][0]
+    assert hit["url"] == f"/ressources/faq/#question-{entry.pk}" and "<mark>" in hit["snippet"]
+    assert 'id="question-' in client.get("/ressources/faq/").content.decode()
