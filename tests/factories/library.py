@@ -130,3 +130,18 @@ def library_editor_permissions(db):
     from search.permissions import grant_editor_permissions
 
     grant_editor_permissions()
+
+
+WAGTAIL_DECIDES = "wagtail"  # a privacy matrix cell whose answer is Wagtail's own rule
+
+
+def wagtail_allows(user, *restrictions):
+    """Wagtail's own answer (``accept_request``) for ``user``: the editors' access to members-only
+    content is a policy of the restriction's groups, so tests ask Wagtail instead of guessing."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user, request.session = user or AnonymousUser(), SessionStore()
+    return all(restriction.accept_request(request) for restriction in restrictions)

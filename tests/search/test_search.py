@@ -12,12 +12,14 @@ from search.queries import highlight
 from sectors.models import Sector
 from tests.factories import EditorFactory, MemberFactory, StandardPageFactory, SupplierContactFactory, UserFactory
 from tests.factories.library import (
+    WAGTAIL_DECIDES,
     DocumentFactory,
     ExamplePageFactory,
     GuidePageFactory,
     MinutesPageFactory,
     members_document,
     publish,
+    wagtail_allows,
 )
 
 pytestmark = pytest.mark.django_db
@@ -149,12 +151,16 @@ def secrets(library):
         (MemberFactory, True),
         (SupplierContactFactory, False),
         (UserFactory, False),
-        (EditorFactory, False),
+        (EditorFactory, WAGTAIL_DECIDES),
     ],
 )
 def test_search_never_shows_what_the_visitor_may_not_open(client, secrets, make_user, sees):
-    if make_user:
-        client.force_login(make_user())
+    user = make_user() if make_user else None
+    if user:
+        client.force_login(user)
+    if sees == WAGTAIL_DECIDES:
+        sees = wagtail_allows(user, *secrets["minutes"].get_view_restrictions())
+        assert sees == wagtail_allows(user, *secrets["document"].collection.get_view_restrictions())
     titles = found(client.get("/recherche/?q=compostage"))
     assert "Fiche publique compostage" in titles
     assert ("Compte rendu confidentiel compostage" in titles) is sees
