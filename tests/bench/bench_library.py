@@ -121,7 +121,7 @@ def run():
         for label, path in TARGETS:
             for _ in range(WORKERS * 2):  # warm every worker
                 requests.get(base + path, timeout=10)
-            rate, p50, p95, errors = _load(base + path, SECONDS, CLIENT_THREADS)
+            rate, p50, p95, errors = _load(base + path, SECONDS, CLIENT_THREADS, bypass_cache=False)
             print(
                 f"  {label:<28} {rate:7.0f} req/s  p50 {p50 * 1000:5.0f} ms  p95 {p95 * 1000:5.0f} ms  erreurs {errors}"
             )
