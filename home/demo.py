@@ -1,10 +1,8 @@
 """Demo: the page tree of DESIGN.md, legal pages, a members-only page and site settings."""
 
-from django.contrib.auth.models import Group
-
 from wagtail.models import Page, PageViewRestriction, Site
 
-from members.models import MEMBERS_GROUP
+from members.services import members_only_groups
 
 from .models import HomePage, SiteSettings, StandardPage
 
@@ -157,7 +155,7 @@ def load(demo):
     restriction, _ = PageViewRestriction.objects.get_or_create(
         page=members_area, restriction_type=PageViewRestriction.GROUPS
     )
-    restriction.groups.set([Group.objects.get(name=MEMBERS_GROUP)])
+    restriction.groups.set(members_only_groups())
     demo.step("pages légales et espace membres (réservé au groupe « Membres »)")
 
     site = Site.objects.get(is_default_site=True)

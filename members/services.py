@@ -21,6 +21,11 @@ def editor_group():
     return Group.objects.get_or_create(name=EDITORS_GROUP)[0]
 
 
+def members_only_groups():
+    """Who may see members-only pages and documents: the members, and the staff who publish them."""
+    return [member_group(), editor_group()]
+
+
 @transaction.atomic
 def sync_groups(user):
     """Put ``user`` in "Membres" while their organisation is a member, in "Fournisseurs" while

@@ -105,6 +105,14 @@ def load(demo):
                 at=occurrence.start - datetime.timedelta(days=10),
                 **person,
             )
+    # The demo members took part too, so « Mon compte » shows past registrations and certificates.
+    for account in User.objects.filter(email__in=["membre@nantes.fr", "membre@rennes.fr"]).select_related("organisation"):
+        for occurrence in past[:3]:
+            _upsert(
+                occurrence, account.email, S.CONFIRMED, at=occurrence.start - datetime.timedelta(days=12), user=account,
+                first_name=account.first_name, last_name=account.last_name, organisation=account.organisation,
+                organisation_name=account.organisation.name if account.organisation else "",
+            )  # fmt: skip
     demo.step(f"Inscriptions confirmées à {len(past)} dates passées.")
 
     full = (

@@ -1,19 +1,14 @@
 """Library services: members-only privacy for minutes and documents, through Wagtail's own
 restrictions so editors see and change it in the admin."""
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
-from members.models import MEMBERS_GROUP
+from members.services import members_only_groups
 
 MEMBERS_COLLECTION = "Documents réservés aux membres"
-
-
-def _members_group():
-    return Group.objects.get_or_create(name=MEMBERS_GROUP)[0]
 
 
 @transaction.atomic
@@ -26,7 +21,7 @@ def members_documents_collection():
     restriction, _created = CollectionViewRestriction.objects.get_or_create(
         collection=collection, restriction_type=CollectionViewRestriction.GROUPS
     )
-    restriction.groups.add(_members_group())
+    restriction.groups.add(*members_only_groups())
     return collection
 
 
@@ -41,7 +36,7 @@ def restrict_to_members(page):
     if is_restricted(page):
         return False
     restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
-    restriction.groups.add(_members_group())
+    restriction.groups.add(*members_only_groups())
     return True
 
 

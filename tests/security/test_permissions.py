@@ -1,0 +1,150 @@
+"""Permission matrix: every kind of URL the site exposes, for every kind of person.
+
+Roles: anonymous, member (membre@nantes.fr, owner of the personal objects below), member of
+another organisation (membre@rennes.fr), supplier, editor, administrator. Expected answers:
+200 allowed; 302 sent to log in; 403 refused with an explanation; 404 not found (someone else's
+object is never confirmed to exist); 400 for the webhook without a signature.
+"""
+
+from django.urls import reverse
+
+import pytest
+
+from events.models import CalendarToken
+from helpdesk.models import Question
+from members.models import User
+from payments.models import Invoice
+from registrations.models import Occurrence, Registration
+
+ROLES = ["anonymous", "member", "other_member", "supplier", "editor", "admin"]
+EMAILS = {
+    "member": "membre@nantes.fr",
+    "other_member": "membre@rennes.fr",
+    "supplier": "fournisseur@textiles-ouest.fr",
+    "editor": "editeur@reseco.fr",
+    "admin": "admin@reseco.fr",
+}
+LOGIN = 302  # sent to a login page
+# The Wagtail admin sends people without admin access to its login page.
+ADMIN_ONLY = {
+    "anonymous": LOGIN,
+    "member": LOGIN,
+    "other_member": LOGIN,
+    "supplier": LOGIN,
+    "editor": 200,
+    "admin": 200,
+}
+PUBLIC = dict.fromkeys(ROLES, 200)
+MEMBERS_ONLY = {"anonymous": LOGIN, "member": 200, "other_member": 200, "supplier": 403, "editor": 200, "admin": 200}
+MINE = {"anonymous": LOGIN, "member": 200, "other_member": 404, "supplier": 404, "editor": 200, "admin": 200}
+# Someone else's certificate is refused; someone else's helpdesk thread is not confirmed to exist
+# (staff answer threads from the admin).
+CERTIFICATE = {**MINE, "other_member": 403, "supplier": 403}
+THREAD = {**MINE, "editor": 404, "admin": 404}
+LOGGED_IN = {"anonymous": LOGIN, "member": 200, "other_member": 200, "supplier": 200, "editor": 200, "admin": 200}
+
+
+@pytest.fixture
+def objects(demo_module):
+    member = User.objects.get(email=EMAILS["member"])
+    registration = Registration.objects.filter(user=member, status="confirmed", attendances__isnull=False).first()
+    invoice = Invoice.objects.select_related("payment__registration__user").first()
+    question = Question.objects.filter(author=member).first()
+    token, _ = CalendarToken.objects.get_or_create(user=member)
+    occurrence = Occurrence.objects.first()
+    assert registration and invoice and question and occurrence
+    return {
+        "member": member,
+        "registration": registration,
+        "invoice": invoice,
+        "question": question,
+        "token": token,
+        "occurrence": occurrence,
+    }
+
+
+def matrix(o):
+    """(label, url, expected answers per role)."""
+    invoice_owner = o["invoice"].payment.registration.user.email
+    invoice_expect = {
+        role: (200 if EMAILS.get(role) == invoice_owner or role in ("editor", "admin") else 404) for role in ROLES
+    }
+    invoice_expect["anonymous"] = LOGIN
+    return [
+        ("home", "/", PUBLIC),
+        ("agenda", "/agenda/", PUBLIC),
+        ("trainings", "/formations/", PUBLIC),
+        ("library", "/ressources/", PUBLIC),
+        ("search", "/recherche/?q=achat", PUBLIC),
+        ("members-only page", "/espace-membres/", MEMBERS_ONLY),
+        ("public feed", reverse("events:public_feed"), PUBLIC),
+        ("personal feed (secret link)", reverse("events:personal_feed", kwargs={"token": o["token"].token}), PUBLIC),
+        (
+            "revoked or forged feed",
+            reverse("events:personal_feed", kwargs={"token": "forged-token"}),
+            dict.fromkeys(ROLES, 404),
+        ),
+        ("my account", "/compte/", LOGGED_IN),
+        (
+            "attendance certificate",
+            reverse("attendance:certificate", kwargs={"registration_id": o["registration"].pk}),
+            CERTIFICATE,
+        ),
+        ("invoice PDF", reverse("payments:invoice_pdf", kwargs={"number": o["invoice"].number}), invoice_expect),
+        ("helpdesk thread", reverse("helpdesk:thread", kwargs={"pk": o["question"].pk}), THREAD),
+        ("admin dashboard", "/admin/", ADMIN_ONLY),
+        ("admin registrations", f"/admin/inscriptions/{o['occurrence'].pk}/", ADMIN_ONLY),
+        ("admin registrations export", f"/admin/inscriptions/{o['occurrence'].pk}/?export=csv", ADMIN_ONLY),
+        ("admin attendance", "/admin/presences/", ADMIN_ONLY),
+        ("activity report", "/admin/rapport/?from=2025-01-01&to=2025-12-31", ADMIN_ONLY),
+        ("report export", "/admin/rapport/export/csv/?from=2025-01-01&to=2025-12-31", ADMIN_ONLY),
+        ("organisations", "/admin/reseau/organisations/", ADMIN_ONLY),
+    ]
+
+
+def login(client, role):
+    if role != "anonymous":
+        client.force_login(User.objects.get(email=EMAILS[role]))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(objects, client, role):
+    login(client, role)
+    failures = []
+    for label, url, expected in matrix(objects):
+        status = client.get(url).status_code
+        if status != expected[role]:
+            failures.append(f"{label} {url}: {status} (expected {expected[role]})")
+    assert failures == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_webhook_without_signature_is_refused_for_everyone(objects, client, role):
+    login(client, role)
+    response = client.post(reverse("payments:stripe_webhook"), data="{}", content_type="application/json")
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "other_member", "supplier"])
+def test_nobody_cancels_someone_elses_registration(objects, client, role):
+    login(client, role)
+    registration = Registration.objects.filter(user=objects["member"], status="confirmed").first()
+    url = reverse("registrations:cancel_mine", kwargs={"pk": registration.pk})
+    assert client.post(url).status_code in (302, 403, 404)
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+
+
+@pytest.mark.django_db
+def test_restricted_pages_never_leak_through_listings_feeds_search_or_sitemap(objects, client):
+    from wagtail.models import Page
+
+    restricted = [p for p in Page.objects.live().specific() if p.get_view_restrictions().exists()]
+    assert restricted
+    for url in ("/sitemap.xml", "/recherche/?q=compte+rendu", "/ressources/", "/calendrier/agenda.ics", "/agenda/"):
+        body = client.get(url).content.decode()
+        for page in restricted:
+            assert page.url not in body, (url, page.url)
