@@ -31,6 +31,8 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.path.startswith(("/admin/", "/django-admin/")):
             response.headers.setdefault("Content-Security-Policy", ADMIN_CSP)
+            # Wagtail's preview shows the page in a same-origin frame.
+            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response
 
 

@@ -253,8 +253,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-# Wagtail's preview shows pages in a same-origin frame; no other site may frame ours.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No site may frame ours; the admin (Wagtail's preview frame) allows its own origin
+# (home/middleware.py).
+X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
@@ -281,7 +282,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": ["'none'"],
         "form-action": ["'self'", "https://checkout.stripe.com"],
     },
 }

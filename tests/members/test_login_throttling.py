@@ -53,6 +53,12 @@ def test_responses_carry_security_headers(client):
     response = client.get("/healthz")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_admin_may_frame_itself_for_previews(client):
+    response = client.get("/admin/login/")
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
     assert "camera=()" in response["Permissions-Policy"]
