@@ -106,7 +106,9 @@ def load(demo):
                 **person,
             )
     # The demo members took part too, so « Mon compte » shows past registrations and certificates.
-    for account in User.objects.filter(email__in=["membre@nantes.fr", "membre@rennes.fr"]).select_related("organisation"):
+    for account in User.objects.filter(email__in=["membre@nantes.fr", "membre@rennes.fr"]).select_related(
+        "organisation"
+    ):
         for occurrence in past[:3]:
             _upsert(
                 occurrence, account.email, S.CONFIRMED, at=occurrence.start - datetime.timedelta(days=12), user=account,
