@@ -34,7 +34,6 @@ makemessages: $(VENV)/.installed ## Extract strings into locale/fr/LC_MESSAGES/d
 	$(MANAGE) makemessages -l fr --ignore=.venv --ignore=node_modules --ignore=tests -v0
 	# Source strings are French: the catalogue starts from them, then editors refine it.
 	msgen --no-wrap locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
-	msgattrib --clear-fuzzy --no-wrap locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
 
 migrate: install ## Apply database migrations
 	$(MANAGE) migrate --noinput -v0
