@@ -143,7 +143,7 @@ def _forget_sessions(user):
 
 
 def _anonymise_helpdesk(user, redact):
-    from helpdesk.models import Attachment, Message, Question
+    from helpdesk.models import Attachment, Message, Question, attachment_path
 
     questions = list(Question.objects.filter(author=user))
     for question in questions:
@@ -155,10 +155,22 @@ def _anonymise_helpdesk(user, redact):
         body = redact(message.body)
         if body != message.body:
             Message.objects.filter(pk=message.pk).update(body=body)
-    for attachment in Attachment.objects.filter(message__author=user).only("pk", "name"):
+    for attachment in Attachment.objects.filter(message__author=user).only("pk", "name", "file"):
         name = redact(attachment.name)
-        if name != attachment.name:
-            Attachment.objects.filter(pk=attachment.pk).update(name=name)
+        stored = attachment.file.name
+        if redact(stored) != stored:
+            # the stored path keeps the uploaded file's name: store it again under a clean one
+            storage = attachment.file.storage
+            with storage.open(stored) as content:
+                new_path = storage.save(attachment_path(attachment, _safe_filename(name)), content)
+            storage.delete(stored)
+            stored = new_path
+        if name != attachment.name or stored != attachment.file.name:
+            Attachment.objects.filter(pk=attachment.pk).update(name=name, file=stored)
+
+
+def _safe_filename(name):
+    return re.sub(r"[^\w.-]+", "-", name).strip("-") or "piece-jointe"
 
 
 def _check_erasable(user):

@@ -59,7 +59,9 @@ def person(home_page):
     message = Message.objects.create(
         question=question, author=member, body="Bonjour, ici Claude Dupont (02 40 41 42 43)."
     )
-    Attachment.objects.create(message=message, file=ContentFile(b"x", name="cctp.pdf"), name="cctp-dupont.pdf", size=1)
+    Attachment.objects.create(
+        message=message, file=ContentFile(b"x", name="cctp-dupont.pdf"), name="cctp-dupont.pdf", size=1
+    )
     Message.objects.create(question=question, from_staff=True, body="Bonjour Claude, voici notre réponse.")
     payment = Payment.objects.create(
         registration=confirmed,

@@ -38,7 +38,7 @@ AFFECTED = [
     AccessLog,
     CalendarToken,
 ]
-TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
+TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, models.FileField)
 
 
 def rows_mentioning(*needles):
@@ -86,6 +86,8 @@ def test_erasure_anonymises_everywhere_and_keeps_invoices(client, person, other,
     assert ModelLogEntry.objects.filter(object_id=str(user.pk), user=editor).exists()
     assert Question.objects.get(pk=person["question"].pk).author_id == user.pk
     assert "Claude" not in Message.objects.filter(from_staff=True).get().body
+    attachment = Attachment.objects.get()
+    assert attachment.file.read() == b"x"  # the file is kept, under a name without the person's
     # The law's documents are untouched; the other member too.
     assert snapshot(Invoice) == invoices and snapshot(CreditNote) == credit_notes
     other.refresh_from_db()
