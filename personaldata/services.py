@@ -136,6 +136,8 @@ def _forget_sessions(user):
 
     if "db" not in settings.SESSION_ENGINE:
         return  # the unusable password already invalidates every session (auth hash)
+    if user.last_login is None or user.last_login < timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE):
+        return  # no session of theirs can still be alive (retention erases only such people)
     key = str(user.pk)
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == key:
