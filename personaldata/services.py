@@ -240,8 +240,9 @@ def erase_email(email, *, actor, reason="request"):
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         return erase_person(user, actor=actor, reason=reason)
-    registrations = Registration.objects.select_for_update().filter(email__iexact=email)
-    if not registrations.exists():
+    ids = list(Registration.objects.select_for_update().filter(email__iexact=email).values_list("pk", flat=True))
+    registrations = Registration.objects.filter(pk__in=ids)
+    if not ids:
         raise PersonalDataError(_("Aucune donnée pour cette adresse."), code="not_found", field="email")
     names = list(registrations.values_list("first_name", "last_name").distinct())
     terms = [email]
