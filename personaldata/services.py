@@ -198,7 +198,14 @@ def erase_person(user, *, actor, reason="request"):
     redact = _redactor(original_email, user.get_full_name(), user.first_name, user.last_name, user.phone)
     erasure = Erasure.objects.create(actor=actor if actor and actor.pk != user.pk else None, reason=reason)
 
-    registrations = Registration.objects.filter(Q(user=user) | Q(email__iexact=original_email))
+    # Every row of every address the person registered with (reports count distinct addresses:
+    # all rows of one address must get the same pseudonym).
+    addresses = {original_email.lower()} | {
+        email.lower() for email in Registration.objects.filter(user=user).values_list("email", flat=True)
+    }
+    registrations = Registration.objects.annotate(lower_email=Lower("email")).filter(
+        Q(user=user) | Q(lower_email__in=addresses)
+    )
     erasure.registrations = _anonymise_registrations(registrations, erasure, redact, main_email=original_email)
     erasure.save(update_fields=["registrations"])
     _anonymise_helpdesk(user, redact)

@@ -19,6 +19,8 @@ from personaldata.services import PersonalDataError, erase_email, erase_person
 from registrations.models import Attendance, Registration, RegistrationChange
 from reports.figures import as_dict, compute
 from reports.periods import year_period
+from tests.factories.attendance import RegistrationFactory
+from tests.reports.conftest import P, attend
 
 from .conftest import EMAIL
 
@@ -102,6 +104,12 @@ def test_report_figures_are_identical_after_erasing_people(known_year):  # noqa:
     dave = User.objects.create_user("DAVE@exemple.fr", first_name="Dave", last_name="Durand")
     Registration.objects.filter(email="dave@exemple.fr").update(user=dave)
     asker = Question.objects.first().author
+    # Fred attended with his account under another address, which a guest row of his also uses:
+    # both rows must get one pseudonym, or « participants distincts » would grow by one.
+    fred = User.objects.create_user("frederic@exemple.fr", first_name="Frédéric", last_name="Faure")
+    o1, o2 = known_year["occurrences"][:2]
+    attend(RegistrationFactory(occurrence=o1, user=fred, email="fred.perso@exemple.fr"), [P])
+    attend(RegistrationFactory(occurrence=o2, email="FRED.perso@exemple.fr"), [P, None, None, None])
     period = year_period(2025)
     before = as_dict(compute(period, now=NOW))
     previous_year = as_dict(compute(year_period(2024), now=NOW))
@@ -110,17 +118,20 @@ def test_report_figures_are_identical_after_erasing_people(known_year):  # noqa:
     erase_person(bob, actor=None)
     erase_person(dave, actor=None)
     erase_person(asker, actor=None)
+    erase_person(fred, actor=None)
     erase_email("ALICE@exemple.fr", actor=None)  # a guest, registered as alice@… and ALICE@…
     erase_email("eve@exemple.fr", actor=None)
     erase_email("henri@exemple.fr", actor=None)
 
     assert as_dict(compute(period, now=NOW)) == before
     assert as_dict(compute(year_period(2024), now=NOW)) == previous_year
-    assert rows_mentioning("alice@exemple.fr", "bob@exemple.fr", "dave@exemple.fr", "eve@exemple.fr") == []
+    assert (
+        rows_mentioning("alice@exemple.fr", "bob@exemple.fr", "dave@exemple.fr", "eve@exemple.fr", "fred.perso") == []
+    )
     # the figures did not stay equal by accident: the rows did change
-    assert Registration.objects.filter(email__endswith="@anonyme.invalid").count() == 7
+    assert Registration.objects.filter(email__endswith="@anonyme.invalid").count() == 9
     assert Registration.objects.filter(occurrence__page=page, email__iexact="alice@exemple.fr").count() == 0
-    assert unique_before == Registration.objects.values("email").distinct().count() + 1  # ALICE/alice merged
+    assert unique_before == Registration.objects.values("email").distinct().count() + 2  # ALICE/alice, fred/FRED merged
 
 
 def test_erasing_twice_is_refused(person, editor):
@@ -202,8 +213,6 @@ def test_editor_exports_and_erases_from_the_admin(client, person, editor):
 
 
 def test_editor_erases_a_guest_by_email(client, person, editor):
-    from tests.factories.attendance import RegistrationFactory
-
     RegistrationFactory(occurrence=person["confirmed"].occurrence, email="invitee@exemple.fr", last_name="Invitée")
     client.force_login(editor)
     url = reverse("personaldata_admin:email")
