@@ -1,9 +1,12 @@
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.views.generic import CreateView, EditView
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
 
 from .models import Label, Organisation, Supplier, User
 from .services import sync_groups
@@ -37,8 +40,31 @@ class PersonCreateView(SyncGroupsMixin, CreateView):
     pass
 
 
+def personal_data_url(person):
+    """The personal-data admin page (export, erasure) of the personaldata app, if installed."""
+    try:
+        return reverse("personaldata_admin:person", args=[person.pk])
+    except NoReverseMatch:
+        return ""
+
+
 class PersonEditView(SyncGroupsMixin, EditView):
-    pass
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if url := personal_data_url(self.object):
+            buttons.append(
+                Button(_("Données personnelles (exporter, effacer)"), url=url, icon_name="download", priority=30)
+            )
+        return buttons
+
+
+class PersonIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        if url := personal_data_url(instance):
+            buttons.append(MenuItem(_("Données personnelles"), url=url, icon_name="download", priority=40))
+        return buttons
 
 
 class PersonViewSet(ModelViewSet):
@@ -56,6 +82,7 @@ class PersonViewSet(ModelViewSet):
     search_fields = ["first_name", "last_name", "email", "organisation__name", "supplier__name"]
     search_backend_name = None
     copy_view_enabled = False
+    index_view_class = PersonIndexView
     add_view_class = PersonCreateView
     edit_view_class = PersonEditView
 

@@ -15,6 +15,7 @@ urlpatterns = [
     # django-recurrence's widget looks up its French strings here (Django removed its own view).
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["recurrence"]), name="javascript-catalog"),
     path("documents/", include(wagtaildocs_urls)),
+    path("compte/donnees/", include("personaldata.urls")),
     path("compte/", include("members.urls")),
     path("calendrier/", include("events.urls")),
     path("inscriptions/", include("registrations.urls")),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "attendance",
     "timesheets",
     "reports",
+    "personaldata",
     "search",
     # Wagtail
     "wagtail.contrib.forms",
@@ -137,6 +138,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling: 5 failures for one address from one IP lock it out for 15 minutes.
+# Personal data: people without activity for this many days are anonymised (anonymise_inactive).
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", str(3 * 365)))
+
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
