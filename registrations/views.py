@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from wagtail import hooks
 
+from home.ratelimit import rate_limit
 from members.audience import Audience, may_take_part
 
 from . import conf, services
@@ -76,6 +77,7 @@ def _register_page(request, context, user, status=200):
 
 
 @never_cache
+@rate_limit("register")
 def register(request, occurrence_id):
     occurrence = _occurrence(occurrence_id)
     for fn in hooks.get_hooks("before_register"):
@@ -209,6 +211,7 @@ def confirm_guest(request, token):
 
 
 @never_cache
+@rate_limit("apply")
 def apply(request, occurrence_id):
     occurrence = _occurrence(occurrence_id)
     if occurrence.audience != Audience.SUPPLIERS and occurrence.kind != "market_engagement":
