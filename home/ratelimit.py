@@ -1,8 +1,9 @@
 """Rate limits on public writes and on search: a fixed window per person, counted in the shared
 "default" cache (Redis when configured; per process otherwise, so each worker counts alone).
 
-A person is the logged-in user's id, else the client's IP address (``REMOTE_ADDR``: the reverse
-proxy must set it, see README). Logged-in members of one authority often share an office address,
+A person is the logged-in user's id, else the client's IP address: ``REMOTE_ADDR``, or behind
+``PROXY_COUNT`` trusted reverse proxies the address the outermost one saw (``client_ip``, which
+login throttling uses too). Logged-in members of one authority often share an office address,
 so they are counted separately. Limits are ``(requests, seconds)`` per scope, from
 ``settings.RATE_LIMITS`` over ``DEFAULT_LIMITS``; the request past the limit gets a French 429 page.
 """
@@ -26,11 +27,22 @@ def limit_for(scope):
     return getattr(settings, "RATE_LIMITS", {}).get(scope, DEFAULT_LIMITS[scope])
 
 
+def client_ip(request):
+    """The client's address. Behind N trusted proxies (``PROXY_COUNT``), each appending what it saw
+    to X-Forwarded-For, the N-th entry from the right; anything left of it is client-supplied."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = getattr(settings, "PROXY_COUNT", 0)
+    if not proxies:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    return forwarded[-proxies] if len(forwarded) >= proxies else remote
+
+
 def _who(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    return f"ip:{client_ip(request)}"
 
 
 def hit(request, scope, *, now=None):

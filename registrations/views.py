@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from wagtail import hooks
 
-from home.ratelimit import rate_limit
+from home.ratelimit import client_ip, rate_limit
 from members.audience import Audience, may_take_part
 
 from . import conf, services
@@ -53,7 +53,7 @@ def _invalid_link(request, message, status=400):
 def _rate_limited(request, email):
     """Guest sign-ups per IP address and per e-mail address (shared cache)."""
     attempts, window = conf.guest_rate_limit()
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_ip(request)
     limited = False
     for key in (f"registrations:guest:ip:{ip}", f"registrations:guest:email:{email}"):
         cache.add(key, 0, window)

@@ -4,6 +4,7 @@ the window resets, and one person's flood never blocks another."""
 from types import SimpleNamespace
 
 from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 
 import pytest
@@ -104,3 +105,43 @@ def test_search_is_limited_and_resets(client, limits, clock, library):  # noqa: 
 def test_default_limits_apply_without_settings(settings):
     del settings.RATE_LIMITS
     assert ratelimit.limit_for("search") == ratelimit.DEFAULT_LIMITS["search"]
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded, expected",
+    [
+        (0, "198.51.100.7", "10.0.0.1"),  # no proxy trusted: the header is the client's word, ignored
+        (1, "198.51.100.7", "198.51.100.7"),
+        (1, "203.0.113.66, 198.51.100.7", "198.51.100.7"),  # a forged entry on the left changes nothing
+        (2, "198.51.100.7, 10.0.0.2", "198.51.100.7"),
+        (2, "198.51.100.7", "10.0.0.1"),  # fewer entries than proxies: the socket's address
+    ],
+)
+def test_client_address_behind_trusted_proxies(rf, settings, proxies, forwarded, expected):
+    settings.PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert ratelimit.client_ip(request) == expected
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_limit(client, limits, settings, library):  # noqa: F811
+    settings.PROXY_COUNT = 1
+
+    def search(visitor):
+        return client.get("/recherche/?q=guide", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=visitor)
+
+    assert [search("198.51.100.1").status_code for _ in range(3)] == [200, 200, 200]
+    assert_limited(search("198.51.100.1"))
+    assert search("198.51.100.2").status_code == 200  # same proxy, another visitor
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3, PROXY_COUNT=1)
+def test_login_throttling_behind_a_proxy_locks_out_the_visitor_not_the_proxy(client):
+    MemberFactory(email="sophie@nantes.fr")
+
+    def login(visitor, password="faux"):
+        data = {"username": "sophie@nantes.fr", "password": password}
+        return client.post("/compte/connexion/", data, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=visitor)
+
+    assert [login("198.51.100.1").status_code for _ in range(3)][-1] == 429
+    # The same person from another address, through the same proxy, may still log in.
+    assert login("198.51.100.2", password="motdepasse-test").status_code == 302
