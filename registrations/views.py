@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from wagtail import hooks
 
+from home.ratelimit import client_ip, rate_limit
 from members.audience import Audience, may_take_part
 
 from . import conf, services
@@ -52,7 +53,7 @@ def _invalid_link(request, message, status=400):
 def _rate_limited(request, email):
     """Guest sign-ups per IP address and per e-mail address (shared cache)."""
     attempts, window = conf.guest_rate_limit()
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_ip(request)
     limited = False
     for key in (f"registrations:guest:ip:{ip}", f"registrations:guest:email:{email}"):
         cache.add(key, 0, window)
@@ -76,6 +77,7 @@ def _register_page(request, context, user, status=200):
 
 
 @never_cache
+@rate_limit("register")
 def register(request, occurrence_id):
     occurrence = _occurrence(occurrence_id)
     for fn in hooks.get_hooks("before_register"):
@@ -209,6 +211,7 @@ def confirm_guest(request, token):
 
 
 @never_cache
+@rate_limit("apply")
 def apply(request, occurrence_id):
     occurrence = _occurrence(occurrence_id)
     if occurrence.audience != Audience.SUPPLIERS and occurrence.kind != "market_engagement":

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page
 
+from home import ratelimit
 from resources.mixins import ClientErrorStatusMixin
 
 
@@ -18,6 +19,8 @@ class SearchPage(ClientErrorStatusMixin, Page):
         verbose_name = _("page de recherche")
 
     def serve(self, request, *args, **kwargs):
+        if request.GET.get("q") and (limited := ratelimit.check(request, "search", methods=("GET", "HEAD"))):
+            return limited
         response = super().serve(request, *args, **kwargs)
         if request.GET.get("q"):
             # Every search is logged for the editors, so none is answered from a shared cache.

@@ -22,3 +22,5 @@ CACHES = {
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Login throttling is exercised by its own tests (override_settings(AXES_ENABLED=True)).
 AXES_ENABLED = False
+# Rate limits are exercised by their own tests (tests/security/test_ratelimits.py).
+RATE_LIMITS = {"register": (10_000, 3600), "apply": (10_000, 3600), "search": (100_000, 60)}
