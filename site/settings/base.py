@@ -299,3 +299,21 @@ CONTENT_SECURITY_POLICY = {
 }
 # No avatars fetched from Gravatar: it would send a hash of staff e-mails to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Media on S3-compatible object storage (Scaleway, OVHcloud, MinIO…) when a bucket is configured;
+# local disk (MEDIA_ROOT) otherwise. Files stay private: documents are always streamed through
+# Django's serve view (WAGTAILDOCS_SERVE_METHOD), which checks members-only collections.
+if os.environ.get("MEDIA_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MEDIA_BUCKET"],
+            "endpoint_url": os.environ.get("MEDIA_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_REGION") or None,
+            "access_key": os.environ.get("MEDIA_ACCESS_KEY_ID"),
+            "secret_key": os.environ.get("MEDIA_SECRET_ACCESS_KEY"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
