@@ -115,6 +115,21 @@ def _forget_logs(model, ids, redact):
         entry.save(update_fields=["label", "data"])
 
 
+def _forget_stripe_events(redact, *emails):
+    """Stripe's event payloads may carry a card payer's name and address: redact them in place
+    (the event ids stay, so a replayed event is still recognised)."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from payments.models import StripeEvent
+
+    for email in emails:
+        events = StripeEvent.objects.annotate(text=Cast("payload", TextField())).filter(text__icontains=email)
+        for event in events.only("pk", "payload"):
+            event.payload = json.loads(redact(json.dumps(event.payload, ensure_ascii=False)))
+            event.save(update_fields=["payload"])
+
+
 def _forget_logins(*emails):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -209,6 +224,7 @@ def erase_person(user, *, actor, reason="request"):
     erasure.registrations = _anonymise_registrations(registrations, erasure, redact, main_email=original_email)
     erasure.save(update_fields=["registrations"])
     _anonymise_helpdesk(user, redact)
+    _forget_stripe_events(redact, *addresses)
     CalendarToken.objects.filter(user=user).delete()
     _forget_logins(original_email)
     _forget_form_submissions(original_email)
@@ -259,6 +275,7 @@ def erase_email(email, *, actor, reason="request"):
     erasure = Erasure.objects.create(actor=actor, reason=reason)
     erasure.registrations = _anonymise_registrations(registrations, erasure, redact, main_email=email)
     erasure.save(update_fields=["registrations"])
+    _forget_stripe_events(redact, email)
     _forget_logins(email)
     _forget_form_submissions(email)
     return erasure

@@ -248,3 +248,32 @@ def test_admin_views_need_change_user(client, person, other):
         assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.post(reverse("personaldata_admin:erase", args=[user.pk]), {"confirm": "oui"}).status_code == 302
     assert User.objects.get(pk=user.pk).email == EMAIL
+
+
+def test_erasure_redacts_stripe_event_payloads(person, editor):
+    from payments.models import StripeEvent
+
+    person = person["user"]
+    event = StripeEvent.objects.create(
+        event_id="evt_erasure_1",
+        type="checkout.session.completed",
+        payload={
+            "data": {
+                "object": {
+                    "id": "cs_1",
+                    "customer_details": {"email": person.email.upper(), "name": person.get_full_name()},
+                }
+            }
+        },
+    )
+    other = StripeEvent.objects.create(
+        event_id="evt_erasure_2", type="checkout.session.completed", payload={"data": {"object": {"id": "cs_2"}}}
+    )
+    original_email = person.email
+    erase_person(person, actor=editor)
+    event.refresh_from_db()
+    text = str(event.payload).lower()
+    assert original_email.lower() not in text
+    assert event.payload["data"]["object"]["id"] == "cs_1"  # the event is still recognisable
+    other.refresh_from_db()
+    assert other.payload == {"data": {"object": {"id": "cs_2"}}}
