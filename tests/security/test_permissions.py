@@ -148,3 +148,18 @@ def test_restricted_pages_never_leak_through_listings_feeds_search_or_sitemap(ob
         body = client.get(url).content.decode()
         for page in restricted:
             assert page.url not in body, (url, page.url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_qr_check_in_needs_an_editor_session(objects, client, role):
+    from attendance.services import checkin_token
+
+    login(client, role)
+    url = f"/admin/presences/pointage/{checkin_token(objects['registration'])}/"
+    status = client.get(url).status_code
+    if role in ("editor", "admin"):
+        assert status < 500 and status != 302
+        assert 400 <= client.get("/admin/presences/pointage/forged-token/").status_code < 500
+    else:
+        assert status == LOGIN
