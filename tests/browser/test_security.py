@@ -7,7 +7,18 @@ import pytest
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Downloads, feeds and XML are not pages (Chromium styles its own XML viewer inline).
-SKIPPED = ("/admin/", "/documents/", "/calendrier/", "/payments/", "/presence/", "/compte/deconnexion/", "/sitemap.xml")
+SKIPPED = (
+    "/admin/",
+    "/documents/",
+    "/calendrier/",
+    "/payments/",
+    "/presence/",
+    "/compte/deconnexion/",
+    "/compte/donnees/",
+    "/assistance/pieces-jointes/",
+    "/sitemap.xml",
+)
+DOWNLOADS = (".pdf", ".ics", ".csv", ".xlsx", ".json", ".zip")
 
 
 def crawl(browser_page, start_paths, limit):
@@ -28,7 +39,11 @@ def crawl(browser_page, start_paths, limit):
             violations[path] = errors
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
             url = urlparse(urljoin(base + path, href))
-            if url.netloc == urlparse(base).netloc and not url.path.startswith(SKIPPED):
+            if (
+                url.netloc == urlparse(base).netloc
+                and not url.path.startswith(SKIPPED)
+                and not url.path.endswith(DOWNLOADS)
+            ):
                 queue.append(url.path + (f"?{url.query}" if url.query else ""))
     return seen, violations
 
