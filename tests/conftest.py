@@ -1,3 +1,4 @@
+import os
 from io import StringIO
 
 from django.core.management import call_command
@@ -8,6 +9,31 @@ import pytest
 
 from tests.factories import HomePageFactory
 from tests.utils import restore_migration_data
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` prove what only PostgreSQL does (row locks under concurrency, French
+    full-text search, several processes on one database). They always run in CI, which refuses any
+    other database; `make test` on the SQLite fallback leaves them out and says so."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError("CI runs the whole suite on PostgreSQL: set DATABASE_URL (see .ci/run).")
+    postgres_only = [item for item in items if item.get_closest_marker("postgres")]
+    if postgres_only:
+        config.hook.pytest_deselected(items=postgres_only)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+        config._postgres_deselected = len(postgres_only)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    count = getattr(config, "_postgres_deselected", 0)
+    if count:
+        terminalreporter.write_line(
+            f"{count} tests that need PostgreSQL were not run on SQLite: set DATABASE_URL to run them.", yellow=True
+        )
 
 
 def pytest_configure(config):

@@ -15,14 +15,8 @@ from registrations.models import RegistrationStatus
 from .conftest import send_event
 from .stripe_fake import event
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 THREADS = 10
-
-
-@pytest.fixture(autouse=True)
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's row locks (CI runs on PostgreSQL)")
 
 
 @pytest.fixture

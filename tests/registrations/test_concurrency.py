@@ -6,7 +6,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 
 import pytest
 
@@ -18,7 +18,7 @@ from tests.factories import MemberFactory, OrganisationFactory
 from tests.factories.registrations import OccurrenceFactory
 from tests.utils import restore_migration_data
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 POOL = 60
 
 
@@ -27,8 +27,6 @@ def postgresql_only(settings):
     # These tests prove capacity and order; on a loaded shared machine the last of 50 waiters
     # may wait longer than the default few seconds (the "busy" answer is tested on its own below).
     settings.REGISTRATIONS_LOCK_TIMEOUT_MS = 20000
-    if connection.vendor != "postgresql":
-        pytest.skip("Le test de concurrence demande PostgreSQL (SELECT … FOR UPDATE).")
     restore_migration_data()  # transaction=True flushes the tables after each test
 
 

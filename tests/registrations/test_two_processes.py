@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 PEOPLE, SEATS = 40, 10
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 
 def _free_port():
@@ -62,8 +62,6 @@ def _test_database_url():
 @pytest.fixture
 def servers(transactional_db):
     """Two gunicorn servers (2 workers each) on the test database; stopped before the flush."""
-    if connection.vendor != "postgresql":
-        pytest.skip("Deux processus sur une même base : la preuve se fait sur PostgreSQL.")
     env = dict(
         os.environ,
         DATABASE_URL=_test_database_url(),

@@ -1,8 +1,6 @@
 """/recherche/: French matching, facets, highlights, paging, privacy, bad input, logging,
 promoted results."""
 
-from django.db import connection
-
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 import pytest
@@ -23,11 +21,6 @@ from tests.factories.library import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("La recherche en français (racinisation, accents) se vérifie sur PostgreSQL.")
 
 
 def found(response):
@@ -53,8 +46,8 @@ def corpus(library):
     }
 
 
+@pytest.mark.postgres
 def test_french_stemming_and_accents_on_postgresql(client, corpus):
-    needs_postgres()
     assert "Le restaurant collectif durable" in found(client.get("/recherche/?q=restauration"))
     assert "Événement de lancement" in found(client.get("/recherche/?q=evenement"))
     assert "Nettoyage écologique" in found(client.get("/recherche/?q=ecologiques"))
