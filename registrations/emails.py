@@ -10,11 +10,13 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from wagtail import hooks
+
+from home.french_dates import french_datetime, french_time
 
 from .ical import registration_calendar
 from .models import RegistrationStatus
@@ -141,10 +143,6 @@ def guest_token(registration):
     return signing.dumps({"r": registration.pk, "t": registration.token}, salt=GUEST_SALT)
 
 
-def french_datetime(value):
-    return dateformat.format(timezone.localtime(value), r"l j F Y, G \h i")
-
-
 def build_message(registration, kind, extra=None):
     from .services import waitlist_position
 
@@ -165,7 +163,7 @@ def build_message(registration, kind, extra=None):
         "occurrence": occurrence,
         "title": occurrence.page.title,
         "when": french_datetime(occurrence.start),
-        "until": dateformat.format(timezone.localtime(occurrence.end), "G\u00a0\\h\u00a0i")
+        "until": french_time(timezone.localtime(occurrence.end))
         if timezone.localdate(occurrence.start) == timezone.localdate(occurrence.end)
         else french_datetime(occurrence.end),
         "paragraphs": paragraphs if kind == "message" else [_(p).format(**values) for p in paragraphs],

@@ -1,62 +1,21 @@
 """French dates for the agenda ("mardi 3 mars 2026, 9 h 30 – 12 h") and the registration link."""
 
-import datetime
-
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from events.models import kind_label as _kind_label
-from events.schedule import local_zone
+from home.french_dates import french_date, french_span, french_time  # noqa: F401
+from home.templatetags.french_dates import french_day, french_hour
 
 register = template.Library()
 
 
-def french_time(value):
-    """9 h 30, 12 h."""
-    return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
-
-
-def french_date(value):
-    """mardi 3 mars 2026 (1er for the first day of the month)."""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{formats.date_format(value, 'l')} {day} {formats.date_format(value, 'F Y')}"
-
-
-@register.filter
-def french_span(occurrence):
-    """The French wording of an occurrence's (or any object with start, end, all_day) dates."""
-    zone = local_zone()
-    start = timezone.localtime(occurrence.start, zone)
-    end = timezone.localtime(occurrence.end, zone)
-    if getattr(occurrence, "all_day", False):
-        last = end.date()
-        if end.time() == datetime.time(0) and last > start.date():
-            last -= datetime.timedelta(days=1)
-        if last == start.date():
-            return french_date(start.date())
-        return _("du %(start)s au %(end)s") % {"start": french_date(start.date()), "end": french_date(last)}
-    if start.date() == end.date():
-        return f"{french_date(start.date())}, {french_time(start)} – {french_time(end)}"
-    return _("du %(start)s, %(start_time)s, au %(end)s, %(end_time)s") % {
-        "start": french_date(start.date()),
-        "start_time": french_time(start),
-        "end": french_date(end.date()),
-        "end_time": french_time(end),
-    }
-
-
-@register.filter
-def french_day(value):
-    return french_date(
-        timezone.localtime(value, local_zone()).date() if isinstance(value, datetime.datetime) else value
-    )
-
-
-@register.filter
-def french_hour(value):
-    return french_time(timezone.localtime(value, local_zone()))
+# The French wording lives in home (every app writes dates this way); the agenda's templates
+# keep loading it from here.
+register.filter("french_span", french_span)
+register.filter("french_day", french_day)
+register.filter("french_hour", french_hour)
 
 
 @register.filter
