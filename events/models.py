@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
@@ -204,6 +205,23 @@ class EventPage(Page):
     registration_closes_at = models.DateTimeField(
         _("clôture des inscriptions"), null=True, blank=True, help_text=_("Vide : jusqu'au début de l'occurrence.")
     )
+    registration_opens_days_before = models.PositiveSmallIntegerField(
+        _("ouverture : jours avant chaque date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Pour une série : les inscriptions à chaque date ouvrent ce nombre de jours avant elle "
+            "(remplace la date d'ouverture fixe)."
+        ),
+    )
+    registration_closes_hours_before = models.PositiveSmallIntegerField(
+        _("clôture : heures avant chaque date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Les inscriptions à chaque date ferment ce nombre d'heures avant son début (remplace la date de clôture fixe)."
+        ),
+    )
     registration_questions = ChoiceListField(
         _("questions du formulaire"),
         blank=True,
@@ -261,6 +279,9 @@ class EventPage(Page):
                 FieldPanel("registration_required"),
                 FieldRowPanel([FieldPanel("capacity"), FieldPanel("seats_per_organisation")]),
                 FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
+                FieldRowPanel(
+                    [FieldPanel("registration_opens_days_before"), FieldPanel("registration_closes_hours_before")]
+                ),
                 FieldPanel("registration_questions"),
             ],
             heading=_("Inscriptions"),
@@ -283,7 +304,11 @@ class EventPage(Page):
         verbose_name = _("événement")
         verbose_name_plural = _("événements")
 
-    # -- schedule ---------------------------------------------------------------------------
+    # -- schedule: the engine's owner contract (registrations.occurrences) ------------------
+    @property
+    def occurrence_kind(self):
+        return self.kind
+
     def schedule_dates(self):
         """(exception dates, extra dates) from the inline rows (unsaved form rows included)."""
         return (
@@ -315,11 +340,27 @@ class EventPage(Page):
             and self.registration_closes_at < self.registration_opens_at
         ):
             errors["registration_closes_at"] = _("La clôture doit suivre l'ouverture des inscriptions.")
+        if self.registration_opens_days_before is not None and self.registration_opens_at:
+            errors["registration_opens_days_before"] = _(
+                "Choisissez une ouverture fixe ou un nombre de jours avant chaque date, pas les deux."
+            )
+        if self.registration_closes_hours_before is not None and self.registration_closes_at:
+            errors["registration_closes_hours_before"] = _(
+                "Choisissez une clôture fixe ou un nombre d'heures avant chaque date, pas les deux."
+            )
+        if (
+            self.registration_opens_days_before is not None
+            and self.registration_closes_hours_before is not None
+            and self.registration_closes_hours_before >= self.registration_opens_days_before * 24
+        ):
+            errors["registration_closes_hours_before"] = _(
+                "Les inscriptions fermeraient avant d'ouvrir : réduisez ce délai ou ouvrez plus tôt."
+            )
         if self.format in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not self.location.strip():
             errors["location"] = _("Indiquez l'adresse du lieu pour un événement en présentiel ou hybride.")
         if self.format in (EventFormat.ONLINE, EventFormat.HYBRID) and not self.online_url:
             errors["online_url"] = _("Indiquez le lien de connexion pour un événement en ligne ou hybride.")
-        if self.repeat and self.start and self.repeat_until and self.repeat_until < self.start.date():
+        if self.repeat and self.start and self.repeat_until and self.repeat_until < timezone.localdate(self.start):
             errors["repeat_until"] = _("La fin de la répétition doit suivre le début de l'événement.")
         if self.repeat and self.repeat_interval < 1:
             errors["repeat_interval"] = _("L'intervalle doit être d'au moins 1.")

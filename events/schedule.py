@@ -153,13 +153,23 @@ def occurrence_specs(page, *, exception_dates, extra_dates, now=None):
                 seats_per_organisation=page.seats_per_organisation,
                 audience=page.audience,
                 registration_required=page.registration_required,
-                registration_opens_at=page.registration_opens_at,
-                registration_closes_at=page.registration_closes_at,
+                **registration_window(page, begin),
                 location=page.location,
                 online_url=page.online_url,
             )
         )
     return specs
+
+
+def registration_window(page, begin):
+    """When registration to the date starting at ``begin`` opens and closes: fixed for the
+    series, or relative to each date (so a series never closes all its dates at once)."""
+    opens, closes = page.registration_opens_at, page.registration_closes_at
+    if page.registration_opens_days_before is not None:
+        opens = begin - datetime.timedelta(days=page.registration_opens_days_before)
+    if page.registration_closes_hours_before is not None:
+        closes = begin - datetime.timedelta(hours=page.registration_closes_hours_before)
+    return {"registration_opens_at": opens, "registration_closes_at": closes}
 
 
 def fingerprint(page, *, exception_dates, extra_dates):

@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from registrations import occurrences
 from registrations.models import Occurrence
-from registrations.occurrences import sync_occurrences
 
 from .models import SeriesState
 from .schedule import fingerprint
@@ -14,8 +14,7 @@ from .schedule import fingerprint
 def materialise(page, *, now=None):
     """Sync ``page``'s occurrences with its schedule (none when it is not live) and bump the
     series' SEQUENCE when its times, rule or status changed. Returns the SyncResult."""
-    specs = page.occurrence_specs(now=now) if page.live else []
-    result = sync_occurrences(page, specs, kind=page.kind)
+    result = occurrences.materialise(page, now=now)
     exceptions, extras = page.schedule_dates()
     digest = fingerprint(page, exception_dates=exceptions, extra_dates=extras)
     state, created = SeriesState.objects.select_for_update().get_or_create(

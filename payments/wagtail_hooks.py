@@ -376,3 +376,23 @@ def my_invoices():
         get_context=_my_documents,
         is_shown=lambda request: request.user.is_authenticated,
     )
+
+
+@hooks.register("registrations_refunds_for_occurrences")
+def refunds_for_occurrences(occurrence_ids):
+    """How many active registrations of these dates have paid and would be refunded if the dates
+    were cancelled (the editor's confirmation screen before publishing)."""
+    from registrations.models.registrations import ACTIVE_STATUSES
+
+    from .models import Payment, PaymentStatus
+
+    return (
+        Payment.objects.filter(
+            registration__occurrence_id__in=occurrence_ids,
+            registration__status__in=ACTIVE_STATUSES,
+            status=PaymentStatus.PAID,
+        )
+        .values("registration_id")
+        .distinct()
+        .count()
+    )

@@ -111,7 +111,12 @@ KINDS = {
     ),
     "occurrence_cancelled": (
         N_("Date annulée"),
-        [N_("Cette date est annulée ; votre inscription l'est donc aussi. Nous vous prions de nous en excuser.")],
+        [
+            N_(
+                "La date du {when} est annulée ; votre inscription l'est donc aussi. Nous vous prions de nous en "
+                "excuser."
+            )
+        ],
         "CANCEL",
         False,
     ),
@@ -121,8 +126,8 @@ KINDS = {
         N_("Changement d'horaire"),
         [
             N_(
-                "L'horaire a changé (date prévue auparavant : {previous}). La nouvelle date est jointe à ce "
-                "message ; votre inscription est maintenue."
+                "L'horaire a changé (date prévue auparavant : {previous}). Elle a lieu désormais le {when}. "
+                "Votre inscription est maintenue ; la nouvelle date est jointe à ce message."
             )
         ],
         "REQUEST",
@@ -157,6 +162,7 @@ def build_message(registration, kind, extra=None):
         "previous": french_datetime(datetime.datetime.fromisoformat(extra["previous_start"]))
         if extra and extra.get("previous_start")
         else "—",
+        "when": french_datetime(occurrence.start),
     }
     context = {
         "registration": registration,
@@ -168,6 +174,8 @@ def build_message(registration, kind, extra=None):
         else french_datetime(occurrence.end),
         "paragraphs": paragraphs if kind == "message" else [_(p).format(**values) for p in paragraphs],
         "decision_message": registration.decision_message if kind in ("selected", "declined") else "",
+        # The editor's reason for moving or cancelling the date.
+        "reason": (extra or {}).get("reason", "") if kind in ("occurrence_moved", "occurrence_cancelled") else "",
         "show_details": show_details,
         # The online link goes only to people who hold a seat.
         "online_url": occurrence.online_url

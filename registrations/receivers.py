@@ -13,5 +13,5 @@ def on_occurrence_cancelled(sender, occurrence, reason="", actor=None, **kwargs)
 
 
 @receiver(occurrence_rescheduled, dispatch_uid="registrations.tell_occurrence_moved")
-def on_occurrence_rescheduled(sender, occurrence, previous_start=None, actor=None, **kwargs):
-    services.tell_occurrence_moved(occurrence, previous_start=previous_start, actor=actor)
+def on_occurrence_rescheduled(sender, occurrence, previous_start=None, reason="", **kwargs):
+    services.tell_occurrence_moved(occurrence, previous_start=previous_start, reason=reason)

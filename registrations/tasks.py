@@ -11,3 +11,25 @@ def send_registration_email(registration_id, kind, extra=None):
     registration = Registration.objects.select_related("occurrence__page").filter(pk=registration_id).first()
     if registration is not None:
         send(registration, kind, extra)
+
+
+@task()
+def send_registration_emails(registration_ids, kind, extra=None):
+    """The same e-mail to many registrations (a moved date): one task, not one per person."""
+    from .emails import send
+
+    for registration in Registration.objects.select_related("occurrence__page").filter(pk__in=registration_ids):
+        send(registration, kind, extra)
+
+
+@task()
+def settle_cancellations(rows, reason="", actor_id=None):
+    """Settle registrations cancelled with their date: ``rows`` are (id, previous status)."""
+    from django.contrib.auth import get_user_model
+
+    from .services import settle_cancellation
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    previous = dict(rows)
+    for registration in Registration.objects.select_related("occurrence__page").filter(pk__in=list(previous)):
+        settle_cancellation(registration, previous_status=previous[registration.pk], reason=reason, actor=actor)

@@ -205,6 +205,29 @@ class TrainingPage(Page):
         verbose_name = _("formation")
         verbose_name_plural = _("formations")
 
+    # -- the engine's owner contract (registrations.occurrences) ---------------------------
+    occurrence_kind = OCCURRENCE_KIND
+
+    def occurrence_specs(self, *, now=None):
+        """One occurrence per run, identified by the run's stable key (kept through revisions),
+        so moving a run's dates moves its occurrence and keeps its registrations."""
+        from registrations.occurrences import OccurrenceSpec
+
+        return [
+            OccurrenceSpec(
+                key=str(run.key),
+                original_start=run.start,
+                end=run.end,
+                capacity=run.capacity,
+                seats_per_organisation=run.seats_per_organisation,
+                audience=self.audience,
+                location=run.location,
+                online_url=run.online_url,
+            )
+            for run in self.runs.all()
+            if run.start and run.end
+        ]
+
     def price_ht_for(self, *, is_member):
         """The price before tax for a member or a non-member (Decimal, euros)."""
         if is_member:
@@ -245,7 +268,7 @@ def training_feed_url():
 class TrainingRun(Orderable):
     """One run of a training as the editor types it. Never referenced by registrations or payments:
     publishing a revision recreates these rows. On publish each run becomes an engine Occurrence,
-    found again through ``key`` (copied through revisions) and ``RunOccurrence``."""
+    found again through ``key`` (copied through revisions), which is its occurrence's key."""
 
     page = ParentalKey(TrainingPage, on_delete=models.CASCADE, related_name="runs")
     key = models.UUIDField(_("identifiant stable"), default=uuid.uuid4, editable=False)
@@ -281,17 +304,3 @@ class TrainingRun(Orderable):
     def clean(self):
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("La fin doit suivre le début.")})
-
-
-class RunOccurrence(models.Model):
-    """Which engine occurrence materialises the run with this stable key (survives revisions)."""
-
-    key = models.UUIDField(_("identifiant de la session"), unique=True)
-    occurrence = models.OneToOneField("registrations.Occurrence", on_delete=models.CASCADE, related_name="training_run")
-
-    class Meta:
-        verbose_name = _("session matérialisée")
-        verbose_name_plural = _("sessions matérialisées")
-
-    def __str__(self):
-        return str(self.key)

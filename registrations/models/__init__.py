@@ -5,7 +5,14 @@ training run…), so calendars, feeds and reports read occurrences of every kind
 """
 
 from .attendance import Attendance, AttendanceStatus
-from .occurrences import Occurrence, OccurrencePart, OccurrenceQuerySet, OccurrenceStatus, PartKind
+from .occurrences import (
+    Occurrence,
+    OccurrencePart,
+    OccurrenceQuerySet,
+    OccurrenceStatus,
+    PartKind,
+    ScheduleNote,
+)
 from .registrations import (
     Registration,
     RegistrationChange,
@@ -27,4 +34,5 @@ __all__ = [
     "RegistrationQuerySet",
     "RegistrationSource",
     "RegistrationStatus",
+    "ScheduleNote",
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
@@ -60,6 +61,16 @@ class Occurrence(models.Model):
         db_index=True,
         help_text=_("Type d'activité, copié de la page (webinaire, formation…), pour les filtres et les rapports."),
     )
+    key = models.CharField(
+        _("identifiant dans la page"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_(
+            "Identité stable donnée par la page (la clé d'une session de formation) ; vide pour une date "
+            "de série, identifiée par sa place dans la série."
+        ),
+    )
     original_start = models.DateTimeField(
         _("début prévu par la série"),
         help_text=_("Début selon la règle de récurrence : identifie l'occurrence dans sa série (RECURRENCE-ID)."),
@@ -121,6 +132,7 @@ class Occurrence(models.Model):
         verbose_name_plural = _("occurrences")
         constraints = [
             models.UniqueConstraint(fields=["page", "original_start"], name="occurrence_unique_in_series"),
+            models.UniqueConstraint(fields=["page", "key"], condition=~Q(key=""), name="occurrence_unique_key_in_page"),
             models.CheckConstraint(condition=Q(end__gte=F("start")), name="occurrence_ends_after_start"),
         ]
         indexes = [models.Index(fields=["page", "start"])]
@@ -150,6 +162,10 @@ class Occurrence(models.Model):
     @property
     def is_past(self):
         return self.end < timezone.now()
+
+    def has_started(self, now=None):
+        """Started or ended dates are history: no page edit, import or periodic job changes them."""
+        return self.start <= (now or timezone.now())
 
 
 class PartKind(models.TextChoices):
@@ -183,3 +199,24 @@ class OccurrencePart(models.Model):
     @property
     def hours(self):
         return round((self.end - self.start).total_seconds() / 3600, 2)
+
+
+class ScheduleNote(models.Model):
+    """What an editor said when confirming a publication that moves or cancels dates. It waits
+    for the revision to be published (at once, or later by scheduled publishing), which reads it
+    for the e-mails to registrants and then removes it."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey("wagtailcore.Revision", null=True, blank=True, on_delete=models.CASCADE)
+    reason = models.CharField(_("motif"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("motif d'un changement de dates")
+        verbose_name_plural = _("motifs de changements de dates")
+
+    def __str__(self):
+        return self.reason
