@@ -1,44 +1,17 @@
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail import hooks
-from wagtail.admin.widgets import Button
 from wagtail.models import Page
 
 from members.account import AccountSection
 from registrations.models import Occurrence, Registration
 
-from . import admin_views
 from .models import CalendarToken, EventPage
 from .services import materialise, touch
-
-
-@hooks.register("register_admin_urls")
-def register_occurrence_admin_urls():
-    return [path("agenda/", include((admin_views.urlpatterns, "events_admin"), namespace="events_admin"))]
-
-
-def _occurrences_button(page, user, priority):
-    if isinstance(page.specific_deferred, EventPage) and page.permissions_for_user(user).can_edit():
-        yield Button(
-            gettext_lazy("Occurrences (annuler, déplacer)"),
-            reverse("events_admin:occurrences", args=[page.pk]),
-            icon_name="date",
-            priority=priority,
-        )
-
-
-@hooks.register("register_page_header_buttons")
-def occurrences_header_button(page, user, view_name=None, next_url=None):
-    yield from _occurrences_button(page, user, 45)
-
-
-@hooks.register("register_page_listing_more_buttons")
-def occurrences_listing_button(page, user, next_url=None):
-    yield from _occurrences_button(page, user, 45)
 
 
 def _registered_pages_refused(request, pages, titles):
