@@ -166,6 +166,11 @@ def _add_series(cal, page, rows, *, request, include_online_url):
     instances = set(occurrence_starts(page, until=last, exception_dates=exdates, extra_dates=rdates))
     in_series = [occ for occ in rows if occ.original_start in instances]
     outside = [occ for occ in rows if occ.original_start not in instances]
+    # Instances of the rule that no row holds (dates before an edit of the series, which stay as
+    # they were held) are excluded, so the feed shows exactly the dates that exist.
+    first = min(occ.original_start for occ in rows)
+    held = {occ.original_start for occ in in_series}
+    phantoms = sorted(when for when in instances if when >= first and when not in held)
     if not rrule and not rdates and len(in_series) == 1:
         # A single event: its one row is the event.
         occ = in_series[0]
@@ -197,6 +202,8 @@ def _add_series(cal, page, rows, *, request, include_online_url):
             master.add("rdate", _at(day, start, all_day=page.all_day))
         for day in exdates:
             master.add("exdate", _at(day, start, all_day=page.all_day))
+        for when in phantoms:
+            master.add("exdate", when.date() if page.all_day else when)
         master.add("summary", template.page.title)
         master.add("sequence", base_sequence)
         master.add("status", "CONFIRMED")

@@ -309,3 +309,42 @@ def test_feed_query_count_does_not_grow(client, agenda, django_assert_max_num_qu
     assert small == big <= 5
     cal = parse(client.get(url).content)
     assert len([e for e in cal.walk("VEVENT") if "RRULE" in e]) == 50
+
+
+def test_feed_after_editing_a_running_series_shows_exactly_the_dates_that_exist(client, series, tmp_path):
+    """Half-way through the series the meeting moves from 9:30 to 10:00: the dates held at 9:30
+    stay as they were, the later ones move, and every reader expands exactly the rows."""
+    import time_machine
+
+    with time_machine.travel(paris(2030, 7, 1, 8), tick=False):
+        series.start, series.end = paris(2030, 1, 8, 10), paris(2030, 1, 8, 12, 30)
+        publish(series)
+    wanted = rows_of(series)
+    local = {s.astimezone(PARIS).date(): s.astimezone(PARIS).time() for s, _e, _st in wanted}
+    assert local[datetime.date(2030, 6, 11)] == datetime.time(9, 30)  # held before the edit
+    assert local[datetime.date(2030, 7, 9)] == datetime.time(10, 0)
+    content = get_feed(client, reverse("events:event_feed", kwargs={"page_id": series.pk})).content
+    cal = parse(content)
+    expanded = sorted(
+        (e["DTSTART"].dt.astimezone(datetime.UTC), e["DTEND"].dt.astimezone(datetime.UTC), str(e["STATUS"]).lower())
+        for e in recurring_ical_events.of(cal).between(FROM, UNTIL)
+    )
+    assert expanded == wanted
+    ics = tmp_path / "feed.ics"
+    ics.write_bytes(content)
+    result = subprocess.run(
+        ["node", str(NODE_SCRIPT), str(ics), FROM.isoformat(), UNTIL.isoformat()],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    from_js = sorted(
+        (
+            datetime.datetime.fromisoformat(o["start"].replace("Z", "+00:00")),
+            datetime.datetime.fromisoformat(o["end"].replace("Z", "+00:00")),
+            o["status"].lower(),
+        )
+        for o in json.loads(result.stdout)
+    )
+    assert from_js == wanted
