@@ -2,6 +2,7 @@
 cancelling or moving one date with a reason; and the confirmation an editor sees before
 publishing an edit that moves or cancels dates people registered for."""
 
+import dataclasses
 import datetime
 
 from django import forms
@@ -160,13 +161,27 @@ def confirm_before_publishing(request, page):
         {
             "page": page,
             "impact": impact,
-            "moved": [(french_span(occ), french_datetime(start), people) for occ, start, _end, people in impact.moved],
-            "cancelled": [(french_span(occ), people) for occ, people in impact.cancelled],
+            # The table lists the dates people are registered for; the others are only counted.
+            "moved": [
+                (french_span(occ), french_span(_Span(start, end, occ.all_day)), people)
+                for occ, start, end, people in impact.moved
+                if people
+            ],
+            "moved_quietly": sum(1 for *_, people in impact.moved if not people),
+            "cancelled": [(french_span(occ), people) for occ, people in impact.cancelled if people],
+            "cancelled_quietly": sum(1 for _occ, people in impact.cancelled if not people),
             "fields": [(name, value) for name, values in request.POST.lists() for value in values],
             "confirmed_field": CONFIRMED_FIELD,
             "reason_field": REASON_FIELD,
         },
     )
+
+
+@dataclasses.dataclass
+class _Span:
+    start: datetime.datetime
+    end: datetime.datetime
+    all_day: bool
 
 
 def _edited_copy(request, page):
