@@ -48,6 +48,6 @@ def test_demo_agenda_pages_feeds_and_admin(client, demo_site, tmp_path):
     assert 'name="repeat_weekdays"' in html and 'name="registration_questions"' in html
     assert "exception_dates" in html and "extra_dates" in html
     assert client.get(f"/admin/pages/add/events/eventpage/{meeting.get_parent().pk}/").status_code == 200
-    assert client.get(f"/admin/agenda/{meeting.pk}/occurrences/").status_code == 200
+    assert client.get(f"/admin/dates/{meeting.pk}/").status_code == 200
     account = client.get("/compte/")
     assert account.status_code == 200 and "Mon agenda personnel" in account.content.decode()

@@ -165,23 +165,23 @@ def test_admin_cancel_and_move_one_occurrence(agenda, client):
     client.force_login(EditorFactory(is_superuser=True))
     page = publish(EventPageFactory(parent=agenda, repeat="weekly", repeat_count=3))
     first, second, third = Occurrence.objects.filter(page=page)
-    listing = client.get(f"/admin/agenda/{page.pk}/occurrences/")
+    listing = client.get(f"/admin/dates/{page.pk}/")
     assert listing.status_code == 200 and "Déplacer" in listing.content.decode()
     edit = client.get(f"/admin/pages/{page.pk}/edit/")
-    assert f"/admin/agenda/{page.pk}/occurrences/" in edit.content.decode()
-    bad = client.post(f"/admin/agenda/{page.pk}/occurrences/{first.pk}/annuler/", {"reason": ""})
+    assert f"/admin/dates/{page.pk}/" in edit.content.decode()
+    bad = client.post(f"/admin/dates/{page.pk}/{first.pk}/annuler/", {"reason": ""})
     assert bad.status_code == 400
-    ok = client.post(f"/admin/agenda/{page.pk}/occurrences/{first.pk}/annuler/", {"reason": "Grève des transports"})
+    ok = client.post(f"/admin/dates/{page.pk}/{first.pk}/annuler/", {"reason": "Grève des transports"})
     assert ok.status_code == 302
     first.refresh_from_db()
     assert first.status == OccurrenceStatus.CANCELLED and first.status_reason == "Grève des transports"
     bad = client.post(
-        f"/admin/agenda/{page.pk}/occurrences/{second.pk}/deplacer/",
+        f"/admin/dates/{page.pk}/{second.pk}/deplacer/",
         {"start": "2030-03-13 14:00", "end": "2030-03-13 13:00"},
     )
     assert bad.status_code == 400
     ok = client.post(
-        f"/admin/agenda/{page.pk}/occurrences/{second.pk}/deplacer/",
+        f"/admin/dates/{page.pk}/{second.pk}/deplacer/",
         {"start": "2030-03-13 14:00", "end": "2030-03-13 16:30", "reason": "Salle indisponible"},
     )
     assert ok.status_code == 302
@@ -190,7 +190,7 @@ def test_admin_cancel_and_move_one_occurrence(agenda, client):
     # another page's occurrence through this page's URL: 404
     other = publish(EventPageFactory(parent=agenda))
     other_occ = Occurrence.objects.get(page=other)
-    assert client.get(f"/admin/agenda/{page.pk}/occurrences/{other_occ.pk}/annuler/").status_code == 404
+    assert client.get(f"/admin/dates/{page.pk}/{other_occ.pk}/annuler/").status_code == 404
     # re-publishing keeps the cancelled and moved ones
     publish(page)
     first.refresh_from_db()
