@@ -149,32 +149,9 @@ def plan_sync(page, specs, *, kind, now=None, lock=False):
     rows = list(rows.select_for_update() if lock else rows)
     plan = SyncPlan(page_id=page.pk, kind=kind, now=now, counts=_registration_counts(rows))
     first_time = not rows
-    history = [occ for occ in rows if occ.has_started(now)]
     open_rows = [occ for occ in rows if not occ.has_started(now)]
-    taken_starts = {occ.original_start for occ in history}
-    taken_keys = {occ.key for occ in history if occ.key}
-    wanted = {}
-    for raw in specs:
-        spec = _as_spec(raw)
-        if not first_time and (spec.start <= now or spec.original_start in taken_starts or spec.key in taken_keys):
-            continue
-        wanted.setdefault(spec.key or spec.original_start, spec)
-
-    by_key = {occ.key: occ for occ in open_rows if occ.key}
-    pairs = [(by_key[spec.key], spec) for spec in wanted.values() if spec.key in by_key]
-    lone_specs = [spec for spec in wanted.values() if spec.key and spec.key not in by_key]
-    paired_keys = {spec.key for _row, spec in pairs}
-    lone_rows = [occ for occ in open_rows if occ.key and occ.key not in paired_keys]
-    series_pairs, series_rows, series_specs = match_series(
-        [occ for occ in open_rows if not occ.key],
-        [spec for spec in wanted.values() if not spec.key],
-        # Dates the series itself cancelled come back only on their very date.
-        exact_only={occ.pk for occ in open_rows if occ.is_cancelled and not occ.detached},
-    )
-    pairs += series_pairs
-    lone_rows += series_rows
-    lone_specs += series_specs
-
+    wanted = _wanted(specs, history=[occ for occ in rows if occ.has_started(now)], now=now, first_time=first_time)
+    pairs, lone_rows, lone_specs = _pair(open_rows, wanted)
     held = {occ.start for occ in open_rows if occ.detached and not occ.is_cancelled}
     for occ, spec in pairs:
         plan.update.append((occ, spec))
@@ -182,14 +159,60 @@ def plan_sync(page, specs, *, kind, now=None, lock=False):
             continue
         if occ.is_cancelled:
             plan.revive.append((occ, spec))
-        elif (occ.start, occ.end, occ.all_day) != (spec.start, spec.end, spec.all_day) and spec.start not in held:
+        elif (
+            (occ.start, occ.end, occ.all_day) != (spec.start, spec.end, spec.all_day)
+            and spec.start not in held
+            and (first_time or spec.start > now)  # a date is never moved into the past
+        ):
             plan.move.append((occ, spec))
     for occ in lone_rows:
         if occ.detached or occ.is_cancelled:
             continue  # as the editor (or an earlier edit) left it
         (plan.cancel if plan.counts.get(occ.pk, RegistrationCounts()).total else plan.delete).append(occ)
-    plan.create = sorted((spec for spec in lone_specs if spec.start not in held), key=lambda spec: spec.start)
+    plan.create = sorted(
+        (spec for spec in lone_specs if spec.start not in held and (first_time or spec.start > now)),
+        key=lambda spec: spec.start,
+    )
     return plan
+
+
+def _wanted(specs, *, history, now, first_time):
+    """The specs a sync works with, by identity. Positions held by dates that have started stay
+    theirs; other specs already past count only within one period of the series before now (so a
+    date whose new time has just passed today is kept in place rather than cancelled)."""
+    specs = [_as_spec(raw) for raw in specs]
+    taken_starts = {occ.original_start for occ in history}
+    taken_keys = {occ.key for occ in history if occ.key}
+    recent = now - _period(specs)
+    wanted = {}
+    for spec in specs:
+        if not first_time and (spec.original_start in taken_starts or spec.key in taken_keys or spec.start <= recent):
+            continue
+        wanted.setdefault(spec.key or spec.original_start, spec)
+    return list(wanted.values())
+
+
+def _period(specs):
+    """The usual spacing of a series' dates (one day for a single date)."""
+    starts = sorted(spec.original_start for spec in specs)
+    gaps = sorted(b - a for a, b in zip(starts, starts[1:], strict=False))
+    return max(gaps[len(gaps) // 2], datetime.timedelta(days=1)) if gaps else datetime.timedelta(days=1)
+
+
+def _pair(open_rows, wanted):
+    """Rows and specs with the same key, then the keyless ones by their place in the series."""
+    by_key = {occ.key: occ for occ in open_rows if occ.key}
+    pairs = [(by_key[spec.key], spec) for spec in wanted if spec.key in by_key]
+    lone_specs = [spec for spec in wanted if spec.key and spec.key not in by_key]
+    paired_keys = {spec.key for _row, spec in pairs}
+    lone_rows = [occ for occ in open_rows if occ.key and occ.key not in paired_keys]
+    series_pairs, series_rows, series_specs = match_series(
+        [occ for occ in open_rows if not occ.key],
+        [spec for spec in wanted if not spec.key],
+        # Dates the series itself cancelled come back only on their very date.
+        exact_only={occ.pk for occ in open_rows if occ.is_cancelled and not occ.detached},
+    )
+    return pairs + series_pairs, lone_rows + series_rows, lone_specs + series_specs
 
 
 def impact(plan):
