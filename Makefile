@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= settings.dev
+# The public address of the site served by `make run` (feeds, sitemap, e-mails).
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .DEFAULT_GOAL := help
 .PHONY: help install messages migrate demo run worker test test-fast lint format bench check-deploy clean

@@ -9,6 +9,7 @@ event pages of the recurring series among them.
 
 import datetime
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -102,8 +103,16 @@ def add_timezones(cal):
                     rule.add("rdate", moment.dt)
 
 
+def public_url(url):
+    """``url`` (a path, or a full URL built from Wagtail's Site record, which says
+    http://localhost/ until someone edits it) at the site's public address, ``SITE_URL``."""
+    parts = urlsplit(url or "/")
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def _page_url(occ, request):
-    return occ.page.get_full_url(request)
+    return public_url(occ.page.get_url(request))
 
 
 def _event(occ, *, uid, request, include_online_url, sequence=None):

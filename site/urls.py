@@ -4,9 +4,9 @@ from django.views.i18n import JavaScriptCatalog
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import sitemaps
 from home import views as home_views
 
 urlpatterns = [
@@ -23,7 +23,8 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("assistance/", include("helpdesk.urls")),
     path("presence/", include("attendance.urls")),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemaps.sitemap),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

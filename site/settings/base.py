@@ -234,7 +234,9 @@ if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
 
 # Wagtail
 WAGTAIL_SITE_NAME = "RESECO"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address: absolute links in feeds, the sitemap, robots.txt and e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", SITE_URL)
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # privacy of members-only documents is checked on every download
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "doc", "xls", "csv", "txt", "zip", "pptx", "odp"]
 WAGTAILSEARCH_BACKENDS = {
