@@ -18,6 +18,7 @@ from django.utils.html import strip_tags
 
 import icalendar
 
+from registrations.ical import SEATED, organizer
 from registrations.models import OccurrenceStatus
 
 from .models import EventPage, SeriesState, kind_label
@@ -116,14 +117,21 @@ def _page_url(occ, request):
 
 
 def _event(occ, *, uid, request, include_online_url, sequence=None):
-    """One VEVENT for one occurrence row."""
+    """One VEVENT for one occurrence row. In a personal feed (rows annotated with the person's
+    ``registration_status``), a place without a seat (waiting list, pending) is TENTATIVE and
+    never carries the online link."""
+    seat = getattr(occ, "registration_status", None)
+    tentative = seat is not None and seat not in SEATED
+    include_online_url = include_online_url and not tentative
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("dtstamp", occ.updated_at.astimezone(datetime.UTC))
     _add_times(event, occ.start, occ.end, all_day=occ.all_day)
     event.add("summary", occ.page.title)
     event.add("sequence", occ.sequence if sequence is None else sequence)
-    event.add("status", "CANCELLED" if occ.status == OccurrenceStatus.CANCELLED else "CONFIRMED")
+    cancelled = occ.status == OccurrenceStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED")
+    event.add("organizer", organizer())
     event.add("url", _page_url(occ, request))
     event.add("description", _description(occ, include_online_url=include_online_url))
     event.add("location", _location(occ, include_online_url=include_online_url))
@@ -209,6 +217,7 @@ def _add_series(cal, page, rows, *, request, include_online_url):
         master.add("summary", template.page.title)
         master.add("sequence", base_sequence)
         master.add("status", "CONFIRMED")
+        master.add("organizer", organizer())
         master.add("url", _page_url(template, request))
         master.add("description", _description(_plain(template), include_online_url=include_online_url))
         master.add("location", _location(template, include_online_url=include_online_url))

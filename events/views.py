@@ -7,7 +7,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
 from members.audience import Audience, audiences_for
-from registrations.models import Occurrence, OccurrenceStatus
+from registrations.models import Occurrence, OccurrenceStatus, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
+from search.privacy import page_is_viewable
 from sectors.models import Sector
 
 from . import conf
@@ -115,16 +116,13 @@ def working_group_feed(request, slug):
 
 @require_GET
 def event_feed(request, page_id):
-    page = Page.objects.live().public().filter(pk=page_id).first()
-    if page is None or not Occurrence.objects.filter(page_id=page_id).exists():
+    """An event's feed, for whoever may open its page (the page's own privacy rule): what the
+    page shows, never the online link. A restricted page's feed is private to the visitor."""
+    page = Page.objects.live().filter(pk=page_id).first()
+    if page is None or not page_is_viewable(page, request) or not Occurrence.objects.filter(page_id=page_id).exists():
         raise Http404(_("Cet événement n'existe pas ou n'est pas public."))
     occurrences = Occurrence.objects.filter(page_id=page_id).select_related("page")
-    audience = occurrences.values_list("audience", flat=True).first()
-    if audience == Audience.MEMBERS and Audience.MEMBERS not in audiences_for(request.user):
-        raise Http404(_("Cet événement est réservé aux membres du réseau."))
-    # Never the online link here (it goes to registered people only); a members-only event's
-    # feed is personal to the member who asked for it.
-    private = audience == Audience.MEMBERS
+    private = page.get_view_restrictions().exists()
     return feed_response(request, occurrences, name=page.title, filename=f"evenement-{page_id}", private=private)
 
 
@@ -136,11 +134,16 @@ def personal_feed(request, token):
     # Occurrences the person is registered for, and those cancelled while they were (so that
     # their calendar shows them as cancelled rather than silently dropping them).
     mine = Q(registrations__status__in=ACTIVE_STATUSES) | Q(status=OccurrenceStatus.CANCELLED)
+    # The person's place on each: only a seat (not the waiting list) confirms it and gives the link.
+    place = Registration.objects.filter(occurrence=OuterRef("pk"), user=found.user, status__in=ACTIVE_STATUSES).values(
+        "status"
+    )[:1]
     occurrences = (
         Occurrence.objects.live()
         .filter(mine, registrations__user=found.user)
         .exclude(audience__in=[a for a in Audience.values if a not in audiences_for(found.user)])
         .distinct()
+        .annotate(registration_status=Subquery(place))
         .select_related("page")
     )
     return feed_response(
