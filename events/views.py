@@ -34,12 +34,13 @@ def _window(occurrences):
     return occurrences.filter(end__gte=since)
 
 
-def _validators(occurrences):
-    """(etag, last_modified) from the data: last change of an occurrence or its page, and count."""
+def _validators(occurrences, also_changed=None):
+    """(etag, last_modified) from the data: last change of an occurrence or its page, and count
+    (``also_changed``: another last change the feed depends on, such as the person's places)."""
     stats = occurrences.order_by().aggregate(
         count=Count("pk"), changed=Max("updated_at"), published=Max("page__last_published_at")
     )
-    moments = [m for m in (stats["changed"], stats["published"]) if m]
+    moments = [m for m in (stats["changed"], stats["published"], also_changed) if m]
     last = max(moments) if moments else None
     raw = f"{stats['count']}:{last.isoformat() if last else '-'}"
     return quote_etag(hashlib.sha256(raw.encode()).hexdigest()[:32]), last
@@ -53,11 +54,13 @@ def _not_modified(request, etag, last):
     return bool(since and last and int(last.timestamp()) <= since)
 
 
-def feed_response(request, occurrences, *, name, filename, private=False, online_links=False, as_series=True):
+def feed_response(
+    request, occurrences, *, name, filename, private=False, online_links=False, as_series=True, also_changed=None
+):
     """The feed of ``occurrences``. ``private``: personal, never stored by shared caches;
     ``online_links``: carries the connection links (only the personal feed of registered people)."""
     occurrences = _window(occurrences)
-    etag, last = _validators(occurrences)
+    etag, last = _validators(occurrences, also_changed)
     if _not_modified(request, etag, last):
         response = HttpResponseNotModified()
     else:
@@ -154,6 +157,8 @@ def personal_feed(request, token):
         private=True,
         online_links=True,
         as_series=False,
+        # a place confirmed from the waiting list changes the feed, not the occurrence
+        also_changed=Registration.objects.filter(user=found.user).aggregate(last=Max("updated_at"))["last"],
     )
 
 
