@@ -8,9 +8,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import sitemaps
 from home import views as home_views
+from members import views as member_views
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
+    path("admin/logout/", member_views.AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     # django-recurrence's widget looks up its French strings here (Django removed its own view).
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["recurrence"]), name="javascript-catalog"),
