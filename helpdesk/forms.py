@@ -93,6 +93,10 @@ class QuestionForm(forms.ModelForm):
         self.fields["sector"].empty_label = _("Choisissez un secteur")
         self.fields["attachments"].help_text = attachment_rules()
 
+    def clean_topic(self):
+        """The question in one line (it becomes an e-mail subject)."""
+        return " ".join(self.cleaned_data["topic"].split())
+
 
 class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Votre message"), max_length=8000, widget=forms.Textarea(attrs={"rows": 6}))
