@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -75,10 +76,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Recharger même si cette version de la démonstration est chargée."
         )
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="Appliquer d'abord les migrations (un seul démarrage pour `make run`).",
+        )
 
     def handle(self, *args, **options):
         from home.models import DemoVersion
 
+        if options["migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
         demo = Demo(self)
         project_apps = [
             app
