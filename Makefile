@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= settings.dev
+# The public address of the site served by `make run` (feeds, sitemap, e-mails).
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .DEFAULT_GOAL := help
 .PHONY: help install messages migrate demo run worker test test-fast lint format bench check-deploy clean
@@ -25,24 +27,28 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed messages ## Create .venv and install Python and test dependencies
+install: $(VENV)/.installed node_modules/.installed messages ## Create .venv and install Python and test dependencies (npm: test tools only)
 
-messages: $(VENV)/.installed ## Compile the French message catalogue
+messages: locale/fr/LC_MESSAGES/django.mo ## Compile the French message catalogue
+
+locale/fr/LC_MESSAGES/django.mo: locale/fr/LC_MESSAGES/django.po $(VENV)/.installed
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+	touch $@
 
 makemessages: $(VENV)/.installed ## Extract strings into locale/fr/LC_MESSAGES/django.po
 	$(MANAGE) makemessages -l fr --ignore=.venv --ignore=node_modules --ignore=tests -v0
 	# Source strings are French: the catalogue starts from them, then editors refine it.
 	msgen --no-wrap locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
 
-migrate: install ## Apply database migrations
+migrate: $(VENV)/.installed messages ## Apply database migrations (no npm needed)
 	$(MANAGE) migrate --noinput -v0
 
-demo: migrate ## Load the demo content (idempotent)
-	$(MANAGE) load_demo
+demo: $(VENV)/.installed messages ## Migrate and load the demo content (idempotent; skipped in seconds when unchanged)
+	$(MANAGE) load_demo --migrate
 
-run: demo ## Install, migrate, load the demo site and serve http://127.0.0.1:8000 with the task worker
+run: demo ## Install, migrate, load the demo site (when it changed) and serve http://127.0.0.1:8000 with the task worker
 	@echo "Site : http://127.0.0.1:$(PORT)/  — administration : http://127.0.0.1:$(PORT)/admin/"
+	@echo "E-mails : un fichier par message dans $(CURDIR)/var/mail/"
 	@trap 'kill 0' EXIT; \
 	$(MANAGE) db_worker --interval 2 & \
 	( while true; do sleep 300; $(MANAGE) run_periodic_jobs >/dev/null 2>&1 || true; done ) & \

@@ -9,6 +9,7 @@ event pages of the recurring series among them.
 
 import datetime
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -17,6 +18,7 @@ from django.utils.html import strip_tags
 
 import icalendar
 
+from registrations.ical import SEATED, organizer
 from registrations.models import OccurrenceStatus
 
 from .models import EventPage, SeriesState, kind_label
@@ -102,19 +104,34 @@ def add_timezones(cal):
                     rule.add("rdate", moment.dt)
 
 
+def public_url(url):
+    """``url`` (a path, or a full URL built from Wagtail's Site record, which says
+    http://localhost/ until someone edits it) at the site's public address, ``SITE_URL``."""
+    parts = urlsplit(url or "/")
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def _page_url(occ, request):
-    return occ.page.get_full_url(request)
+    return public_url(occ.page.get_url(request))
 
 
 def _event(occ, *, uid, request, include_online_url, sequence=None):
-    """One VEVENT for one occurrence row."""
+    """One VEVENT for one occurrence row. In a personal feed (rows annotated with the person's
+    ``registration_status``), a place without a seat (waiting list, pending) is TENTATIVE and
+    never carries the online link."""
+    seat = getattr(occ, "registration_status", None)
+    tentative = seat is not None and seat not in SEATED
+    include_online_url = include_online_url and not tentative
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("dtstamp", occ.updated_at.astimezone(datetime.UTC))
     _add_times(event, occ.start, occ.end, all_day=occ.all_day)
     event.add("summary", occ.page.title)
     event.add("sequence", occ.sequence if sequence is None else sequence)
-    event.add("status", "CANCELLED" if occ.status == OccurrenceStatus.CANCELLED else "CONFIRMED")
+    cancelled = occ.status == OccurrenceStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED")
+    event.add("organizer", organizer())
     event.add("url", _page_url(occ, request))
     event.add("description", _description(occ, include_online_url=include_online_url))
     event.add("location", _location(occ, include_online_url=include_online_url))
@@ -207,6 +224,7 @@ def _add_series(cal, page, rows, *, request, include_online_url):
         master.add("summary", template.page.title)
         master.add("sequence", base_sequence)
         master.add("status", "CONFIRMED")
+        master.add("organizer", organizer())
         master.add("url", _page_url(template, request))
         master.add("description", _description(_plain(template), include_online_url=include_online_url))
         master.add("location", _location(template, include_online_url=include_online_url))

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from wagtail.models import Page
 from members.audience import Audience, audiences_for
 from registrations.models import Occurrence, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
+from search.privacy import viewable_pages
 from sectors.models import Sector
 
 from .models import OTHER_KINDS, EventFormat, EventKind, kind_label
@@ -31,22 +33,16 @@ def kind_choices():
 
 
 def visible_occurrences(request):
-    """Live occurrences of pages the visitor may see (privacy-restricted pages only for people
-    logged in), with their page and seat counts."""
+    """Live occurrences of pages the visitor may open, by the page's own rule (Wagtail privacy:
+    login, groups, password), with their page and seat counts."""
     occurrences = Occurrence.objects.live().select_related("page").with_seat_counts()
-    if not request.user.is_authenticated:
-        occurrences = occurrences.filter(page__in=Page.objects.public().values("pk"))
-    return occurrences
+    return occurrences.filter(page__in=viewable_pages(Page.objects.all(), request).values("pk"))
 
 
 def public_feed_occurrences():
-    """What anonymous feeds carry: live, public pages, not members-only."""
-    return (
-        Occurrence.objects.live()
-        .filter(page__in=Page.objects.public().values("pk"))
-        .exclude(audience=Audience.MEMBERS)
-        .select_related("page")
-    )
+    """What anonymous feeds carry: what public pages show to anyone (members-only activities
+    included: their pages are public, only taking part is reserved), never a restricted page."""
+    return Occurrence.objects.live().filter(page__in=Page.objects.public().values("pk")).select_related("page")
 
 
 class AgendaFilters:
@@ -195,8 +191,6 @@ def agenda_context(request, index):
 
 
 def public_feed_url(filters):
-    from django.urls import reverse
-
     url = reverse("events:public_feed")
     query = filters.query()
     return f"{url}?{query}" if query else url
@@ -221,7 +215,12 @@ def event_context(request, page):
         occurrences = occurrences.annotate(is_registered=Exists(mine))
     upcoming = list(occurrences.upcoming(now)[:NEXT_SHOWN])
     registered = any(getattr(occ, "is_registered", False) for occ in upcoming)
+    # The feed accepts whoever may open the page (events.views.event_feed); calendar servers
+    # fetch without a session, so a restricted page offers the download, not a subscription.
+    has_dates = bool(upcoming) or page.occurrences.exists()
     return {
+        "feed_url": reverse("events:event_feed", kwargs={"page_id": page.pk}) if has_dates else None,
+        "feed_is_public": not page.get_view_restrictions().exists(),
         "next_occurrences": upcoming,
         "is_registered": registered,
         "may_take_part": page.audience in audiences_for(request.user),

@@ -7,7 +7,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
 from members.audience import Audience, audiences_for
-from registrations.models import Occurrence, OccurrenceStatus
+from registrations.models import Occurrence, OccurrenceStatus, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
+from search.privacy import page_is_viewable
 from sectors.models import Sector
 
 from . import conf
@@ -33,12 +34,13 @@ def _window(occurrences):
     return occurrences.filter(end__gte=since)
 
 
-def _validators(occurrences):
-    """(etag, last_modified) from the data: last change of an occurrence or its page, and count."""
+def _validators(occurrences, also_changed=None):
+    """(etag, last_modified) from the data: last change of an occurrence or its page, and count
+    (``also_changed``: another last change the feed depends on, such as the person's places)."""
     stats = occurrences.order_by().aggregate(
         count=Count("pk"), changed=Max("updated_at"), published=Max("page__last_published_at")
     )
-    moments = [m for m in (stats["changed"], stats["published"]) if m]
+    moments = [m for m in (stats["changed"], stats["published"], also_changed) if m]
     last = max(moments) if moments else None
     raw = f"{stats['count']}:{last.isoformat() if last else '-'}"
     return quote_etag(hashlib.sha256(raw.encode()).hexdigest()[:32]), last
@@ -52,11 +54,13 @@ def _not_modified(request, etag, last):
     return bool(since and last and int(last.timestamp()) <= since)
 
 
-def feed_response(request, occurrences, *, name, filename, private=False, online_links=False, as_series=True):
+def feed_response(
+    request, occurrences, *, name, filename, private=False, online_links=False, as_series=True, also_changed=None
+):
     """The feed of ``occurrences``. ``private``: personal, never stored by shared caches;
     ``online_links``: carries the connection links (only the personal feed of registered people)."""
     occurrences = _window(occurrences)
-    etag, last = _validators(occurrences)
+    etag, last = _validators(occurrences, also_changed)
     if _not_modified(request, etag, last):
         response = HttpResponseNotModified()
     else:
@@ -115,16 +119,13 @@ def working_group_feed(request, slug):
 
 @require_GET
 def event_feed(request, page_id):
-    page = Page.objects.live().public().filter(pk=page_id).first()
-    if page is None or not Occurrence.objects.filter(page_id=page_id).exists():
+    """An event's feed, for whoever may open its page (the page's own privacy rule): what the
+    page shows, never the online link. A restricted page's feed is private to the visitor."""
+    page = Page.objects.live().filter(pk=page_id).first()
+    if page is None or not page_is_viewable(page, request) or not Occurrence.objects.filter(page_id=page_id).exists():
         raise Http404(_("Cet événement n'existe pas ou n'est pas public."))
     occurrences = Occurrence.objects.filter(page_id=page_id).select_related("page")
-    audience = occurrences.values_list("audience", flat=True).first()
-    if audience == Audience.MEMBERS and Audience.MEMBERS not in audiences_for(request.user):
-        raise Http404(_("Cet événement est réservé aux membres du réseau."))
-    # Never the online link here (it goes to registered people only); a members-only event's
-    # feed is personal to the member who asked for it.
-    private = audience == Audience.MEMBERS
+    private = page.get_view_restrictions().exists()
     return feed_response(request, occurrences, name=page.title, filename=f"evenement-{page_id}", private=private)
 
 
@@ -136,11 +137,16 @@ def personal_feed(request, token):
     # Occurrences the person is registered for, and those cancelled while they were (so that
     # their calendar shows them as cancelled rather than silently dropping them).
     mine = Q(registrations__status__in=ACTIVE_STATUSES) | Q(status=OccurrenceStatus.CANCELLED)
+    # The person's place on each: only a seat (not the waiting list) confirms it and gives the link.
+    place = Registration.objects.filter(occurrence=OuterRef("pk"), user=found.user, status__in=ACTIVE_STATUSES).values(
+        "status"
+    )[:1]
     occurrences = (
         Occurrence.objects.live()
         .filter(mine, registrations__user=found.user)
         .exclude(audience__in=[a for a in Audience.values if a not in audiences_for(found.user)])
         .distinct()
+        .annotate(registration_status=Subquery(place))
         .select_related("page")
     )
     return feed_response(
@@ -151,6 +157,8 @@ def personal_feed(request, token):
         private=True,
         online_links=True,
         as_series=False,
+        # a place confirmed from the waiting list changes the feed, not the occurrence
+        also_changed=Registration.objects.filter(user=found.user).aggregate(last=Max("updated_at"))["last"],
     )
 
 

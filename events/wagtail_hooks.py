@@ -67,8 +67,7 @@ def resync_after_move(request, page):
 def personal_calendar_section():
     def context(request):
         token = CalendarToken.objects.filter(user=request.user).values_list("token", flat=True).first()
-        url = request.build_absolute_uri(reverse("events:personal_feed", args=[token])) if token else None
-        return {"calendar_feed_url": url}
+        return {"calendar_feed_path": reverse("events:personal_feed", args=[token]) if token else None}
 
     return AccountSection(
         key="agenda",

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from sectors.models import Sector
 
 from . import conf
-from .models import Question
+from .models import MAX_FILENAME_BYTES, Question
 
 # Magic numbers: PDF, and the ZIP container of DOCX, XLSX, ODT and ODS.
 SIGNATURES = {
@@ -46,6 +46,12 @@ class AttachmentsField(forms.FileField):
             )
         for upload in files:
             name = upload.name or ""
+            if len(name.encode()) > MAX_FILENAME_BYTES:
+                raise forms.ValidationError(
+                    _("Le nom de « %(name)s… » est trop long : renommez le fichier (%(max)d octets au plus).")
+                    % {"name": name[:40], "max": MAX_FILENAME_BYTES},
+                    code="name",
+                )
             extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
             if extension not in conf.ALLOWED_EXTENSIONS:
                 raise forms.ValidationError(
@@ -92,6 +98,10 @@ class QuestionForm(forms.ModelForm):
         self.fields["sector"].queryset = Sector.objects.in_use_order()
         self.fields["sector"].empty_label = _("Choisissez un secteur")
         self.fields["attachments"].help_text = attachment_rules()
+
+    def clean_topic(self):
+        """The question in one line (it becomes an e-mail subject)."""
+        return " ".join(self.cleaned_data["topic"].split())
 
 
 class ReplyForm(forms.Form):

@@ -108,8 +108,15 @@ class Message(models.Model):
         return f"{self.question} — {self.created_at:%d/%m/%Y %H:%M}"
 
 
+MAX_FILENAME_BYTES = 255  # what file systems (and object stores' keys, in practice) accept
+
+
 def attachment_path(instance, filename):
-    return f"assistance/{uuid.uuid4().hex}/{filename}"
+    """A folder of its own, and a name short enough for any file system (100 bytes of UTF-8,
+    the extension kept): a longer one failed after the folder was made, leaving it empty."""
+    stem, dot, extension = filename.rpartition(".") if "." in filename else (filename, "", "")
+    stem = stem.encode()[: 100 - len(extension.encode()) - 1].decode(errors="ignore") or "fichier"
+    return f"assistance/{uuid.uuid4().hex}/{stem}{dot}{extension}"
 
 
 class Attachment(models.Model):

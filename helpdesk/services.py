@@ -1,11 +1,12 @@
 """Helpdesk services: a member asks, the staff answer, the member is told by e-mail, and an
 anonymised question and answer can be turned into a FAQ entry."""
 
+import re
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from . import conf
@@ -103,12 +104,38 @@ def draft_faq_entry(question):
     if existing:
         return existing
     return FaqEntry.objects.create(
-        question=question.topic,
-        answer=linebreaks(escape(answer.body)),
+        question=anonymise(question.topic, question)[:300],
+        answer=rich_text(anonymise(answer.body, question)),
         sector=question.sector,
         source=question,
         published=False,
     )
+
+
+def anonymise(text, question):
+    """``text`` without the asking member's name, e-mail address or authority (whole words,
+    any case), for a FAQ draft; an editor still rereads it."""
+    author, organisation = question.author, question.organisation
+    replacements = []
+    if author is not None:
+        replacements += [(author.email, _("[adresse]"))]
+        full_name = f"{author.first_name} {author.last_name}".strip()
+        names = [full_name, f"{author.last_name} {author.first_name}".strip(), author.last_name, author.first_name]
+        replacements += [(name, _("[nom]")) for name in names]
+    if organisation is not None:
+        replacements += [(organisation.name, _("[collectivité]"))]
+    for value, placeholder in replacements:
+        if value and len(value) > 1:
+            text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", placeholder, text, flags=re.IGNORECASE)
+    return text
+
+
+def rich_text(text):
+    """Plain text as Wagtail rich text: a paragraph per blank-line-separated block, ``<br/>``
+    within (the editor's converter refuses an unclosed ``<br>``, which ``linebreaks`` writes)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    paragraphs = [block for block in re.split(r"\n\s*\n", text) if block.strip()]
+    return "".join("<p>" + "<br/>".join(escape(line) for line in block.split("\n")) + "</p>" for block in paragraphs)
 
 
 def _enqueue(name, message_id):

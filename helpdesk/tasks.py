@@ -23,8 +23,9 @@ def _send(message_id, template, recipients, url_name):
     if not to:  # the member has deleted their account
         return
     context = {"question": question, "message": message, "url": _absolute(reverse(url_name, args=[question.pk]))}
+    subject = render_to_string(f"helpdesk/email/{template}_subject.txt", context)
     send_mail(
-        render_to_string(f"helpdesk/email/{template}_subject.txt", context).strip(),
+        " ".join(subject.split()),  # one line: a topic may hold a line break (an e-mail header may not)
         render_to_string(f"helpdesk/email/{template}.txt", context),
         None,
         to,

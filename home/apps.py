@@ -8,3 +8,24 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+
+        neutralise_formulas_in_wagtail_exports()
+
+
+def neutralise_formulas_in_wagtail_exports():
+    """Wagtail's list exports (every ModelViewSet's CSV, its reports) write cells as given: a
+    cell starting with =, +, -, @, a tab or a carriage return would run as a formula in a
+    spreadsheet. Its XLSX export already stores such cells as text."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    from registrations.exports import safe_cell
+
+    def write_csv_row(self, writer, row_dict):
+        return writer.writerow(
+            {
+                field: safe_cell(self.preprocess_field_value(field, value, self.FORMAT_CSV))
+                for field, value in row_dict.items()
+            }
+        )
+
+    SpreadsheetExportMixin.write_csv_row = write_csv_row

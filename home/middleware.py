@@ -37,7 +37,7 @@ class SecurityHeadersMiddleware:
 
 
 class RejectNullBytesMiddleware:
-    """A NUL byte in the path, the query string or a posted field is never legitimate, and
+    """A NUL byte in the path, the query string, a cookie or a posted field is never legitimate, and
     PostgreSQL refuses it in text: answer 400 in French before any view looks it up."""
 
     def __init__(self, get_response):
@@ -53,6 +53,9 @@ class RejectNullBytesMiddleware:
     @staticmethod
     def _has_null_byte(request):
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        # A cookie written "\000…" is unquoted into a NUL (the session lookup would fail).
+        if any("\x00" in value for value in request.COOKIES.values()):
             return True
         if request.method == "POST" and request.content_type in (
             "application/x-www-form-urlencoded",

@@ -140,3 +140,17 @@ class SectionIndexPage(Page):
 
     class Meta:
         abstract = True
+
+
+class DemoVersion(models.Model):
+    """Which version of the demo content the database holds (``load_demo``): `make run` reloads
+    the demo only when its code or the schema changed, so a second start serves in seconds."""
+
+    version = models.CharField(_("version"), max_length=64)
+    loaded_at = models.DateTimeField(_("chargée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("version de la démonstration")
+
+    def __str__(self):
+        return self.version

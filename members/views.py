@@ -6,6 +6,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
+
 from .account import account_sections
 from .forms import LoginForm, NewPasswordForm, ProfileForm, ResetForm
 
@@ -22,6 +24,17 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class AdminLogoutView(WagtailLogoutView):
+    """The admin's logout, POST only (it ends the server session). Wagtail's own view answers a
+    GET with 405 but still deletes the session cookie: a link on any site would log staff out of
+    their browser while their server session stayed alive."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

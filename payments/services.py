@@ -271,7 +271,7 @@ def fulfil_checkout_session(session):
         return payment  # an asynchronous method still running: wait for its event
     if payment.status in SETTLED:
         return payment
-    if session.get("amount_total") is not None and int(session["amount_total"]) != payment.amount_cents:
+    if session.get("amount_total") is not None and _cents(session, "amount_total") != payment.amount_cents:
         logger.warning(
             "Stripe session %s: amount %s differs from %s", session["id"], session["amount_total"], payment.amount_cents
         )
@@ -317,7 +317,7 @@ def record_charge_refunded(charge):
     payment = _locked_payment(stripe_payment_intent=intent)
     if payment is None:
         return None
-    refunded = (Decimal(int(charge.get("amount_refunded") or 0)) / 100).quantize(CENT)
+    refunded = (Decimal(_cents(charge, "amount_refunded") or 0) / 100).quantize(CENT)
     if refunded <= payment.refunded_amount:
         return payment
     payment.refunded_amount = min(refunded, payment.amount)
@@ -330,6 +330,17 @@ def record_charge_refunded(charge):
         status=RefundStatus.SUCCEEDED
     )
     return payment
+
+
+def _cents(obj, key):
+    """An amount in cents from a Stripe object: an integer, or None when absent. Anything else
+    (text, a decimal) is a malformed event, refused (400) rather than a 500."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PaymentError(_("Montant Stripe invalide."), "malformed_event")
+    return value
 
 
 EVENT_HANDLERS = {

@@ -336,9 +336,11 @@ def stripe_webhook(request):
         return _bad_request(_("Signature Stripe invalide ou expirée."))
     try:
         event = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):
         return _bad_request(_("Contenu JSON invalide."))
-    if not isinstance(event, dict):
+    # JSON writes a NUL only as \u0000 (raw control characters are refused by json.loads), and
+    # PostgreSQL refuses NUL in text and jsonb: never a legitimate Stripe event.
+    if not isinstance(event, dict) or "\\u0000" in payload:
         return _bad_request(_("Contenu JSON invalide."))
     from registrations.errors import RegistrationError
 

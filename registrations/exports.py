@@ -29,9 +29,15 @@ def rows(registrations, answer_keys):
         ]
 
 
-def _safe(value):
-    """Neutralise spreadsheet formulas in free answers (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A text cell that no spreadsheet reads as a formula (CSV injection): one starting with
+    =, +, -, @, a tab or a carriage return gets a leading apostrophe. Other values as given."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def answer_keys(registrations):
@@ -56,7 +62,7 @@ def export(occurrence, registrations, fmt):
         sheet = workbook.active
         sheet.title = "Inscriptions"
         for row in table:
-            sheet.append([_safe(str(cell)) for cell in row])
+            sheet.append([safe_cell(str(cell)) for cell in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -67,7 +73,7 @@ def export(occurrence, registrations, fmt):
         response.write("\ufeff")  # Excel reads UTF-8 with a BOM
         writer = csv.writer(response, delimiter=";")
         for row in table:
-            writer.writerow([_safe(str(cell)) for cell in row])
+            writer.writerow([safe_cell(str(cell)) for cell in row])
         fmt = "csv"
     response["Content-Disposition"] = f'attachment; filename="{filename(occurrence, fmt)}"'
     return response

@@ -11,12 +11,23 @@ from django.utils import timezone
 
 import icalendar
 
+from .models import RegistrationStatus
+
 PRODID = "-//RESECO//Inscriptions//FR"
+# Statuses that give the online link and a CONFIRMED calendar entry.
+SEATED = (RegistrationStatus.CONFIRMED, RegistrationStatus.SELECTED)
 
 
 def registration_uid(registration):
     host = urlparse(getattr(settings, "WAGTAILADMIN_BASE_URL", "")).hostname or "reseco.fr"
     return f"inscription-{registration.pk}-occurrence-{registration.occurrence_id}@{host}"
+
+
+def registration_sequence(registration):
+    """Each state sent to a person carries a strictly higher SEQUENCE than the one before: the
+    occurrence's own (moves) plus the registration's status changes so far (cancelling, then
+    registering again or being confirmed, each adds one)."""
+    return registration.occurrence.sequence + registration.changes.count()
 
 
 def registration_calendar(registration, *, method="REQUEST"):
@@ -30,14 +41,14 @@ def registration_calendar(registration, *, method="REQUEST"):
     calendar.add("method", method)
     event = icalendar.Event()
     event.add("uid", registration_uid(registration))
-    event.add("sequence", occurrence.sequence)
+    event.add("sequence", registration_sequence(registration))
     event.add("dtstamp", timezone.now())
     event.add("dtstart", occurrence.start)
     event.add("dtend", occurrence.end)
     event.add("summary", occurrence.page.title)
     description = [occurrence.status_reason] if occurrence.status_reason else []
-    if occurrence.online_url:
-        # Only registered people receive these e-mails: the online link may go in.
+    if occurrence.online_url and registration.status in SEATED:
+        # Only people holding a seat get the online link (not the waiting list).
         description.append(f"Lien de connexion : {occurrence.online_url}")
         event.add("url", occurrence.online_url)
     if description:
@@ -47,9 +58,7 @@ def registration_calendar(registration, *, method="REQUEST"):
     cancelled = method == "CANCEL" or occurrence.is_cancelled
     tentative = not cancelled and registration.status == "waitlisted"  # on the waiting list: no seat yet
     event.add("status", "CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED")
-    organiser = icalendar.vCalAddress("mailto:" + _from_address())
-    organiser.params["cn"] = icalendar.vText("RESECO")
-    event.add("organizer", organiser)
+    event.add("organizer", organizer())
     attendee = icalendar.vCalAddress(f"mailto:{registration.email}")
     attendee.params["cn"] = icalendar.vText(registration.full_name or registration.email)
     attendee.params["partstat"] = icalendar.vText("DECLINED" if cancelled else "TENTATIVE" if tentative else "ACCEPTED")
@@ -58,6 +67,10 @@ def registration_calendar(registration, *, method="REQUEST"):
     return calendar.to_ical()
 
 
-def _from_address():
-    value = getattr(settings, "DEFAULT_FROM_EMAIL", "contact@reseco.fr")
-    return value.split("<")[-1].rstrip(">").strip()
+def organizer():
+    """ORGANIZER of every VEVENT we publish or send (RFC 5546 requires one with METHOD):
+    the network's contact address, the one its e-mails come from (DEFAULT_FROM_EMAIL)."""
+    value = getattr(settings, "DEFAULT_FROM_EMAIL", "") or "contact@reseco.fr"
+    address = icalendar.vCalAddress("mailto:" + value.split("<")[-1].rstrip(">").strip())
+    address.params["cn"] = icalendar.vText(getattr(settings, "WAGTAIL_SITE_NAME", "RESECO"))
+    return address

@@ -6,7 +6,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from registrations.exports import safe_cell
+
 HEADERS = ["section", "indicateur", "détail", "mesure", "valeur", "période précédente", "unité"]
+NUMBER_COLUMNS = {4, 5}
 
 
 def flat_rows(report):
@@ -49,7 +52,8 @@ def to_csv(report):
     writer.writerow([_("Rapport d'activité"), str(report.period)])
     writer.writerow(HEADERS)
     for row in flat_rows(report):
-        writer.writerow([_plain(v) for v in row])
+        # text columns neutralised (page titles, organisations); numbers stay numbers
+        writer.writerow([safe_cell(_plain(v)) if i not in NUMBER_COLUMNS else _plain(v) for i, v in enumerate(row)])
     return buffer.getvalue()
 
 
@@ -68,6 +72,10 @@ def to_xlsx(report):
         cell.font = Font(bold=True)
     for row in flat_rows(report):
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if cell.data_type == "f":  # a title starting with "=" is text, never a formula
+                cell.data_type = "s"
     for column, width in zip("ABCDEFG", (28, 48, 32, 24, 14, 18, 8), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A4"

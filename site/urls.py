@@ -4,13 +4,15 @@ from django.views.i18n import JavaScriptCatalog
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import sitemaps
 from home import views as home_views
+from members import views as member_views
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
+    path("admin/logout/", member_views.AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     # django-recurrence's widget looks up its French strings here (Django removed its own view).
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["recurrence"]), name="javascript-catalog"),
@@ -23,7 +25,8 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("assistance/", include("helpdesk.urls")),
     path("presence/", include("attendance.urls")),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemaps.sitemap),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

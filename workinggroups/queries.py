@@ -8,6 +8,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.models import Page
+
 from search.privacy import viewable_pages
 from sectors.models import Sector
 
@@ -72,13 +74,15 @@ def _event_model_with_group():
     return model
 
 
-def group_occurrences(group):
-    """The group's meetings: occurrences of its events (an empty queryset before events land)."""
+def group_occurrences(group, request):
+    """The group's meetings: occurrences of its events whose page ``request`` may open (the
+    page's own privacy rule, as in the agenda and the feeds); empty before events land."""
     from registrations.models import Occurrence
 
     if _event_model_with_group() is None:
         return Occurrence.objects.none()
-    return Occurrence.objects.filter(page__eventpage__working_group=group, page__live=True).select_related("page")
+    pages = viewable_pages(Page.objects.live(), request).values("pk")
+    return Occurrence.objects.filter(page__eventpage__working_group=group, page__in=pages).select_related("page")
 
 
 def group_feed_url(group):
@@ -93,7 +97,7 @@ def group_detail(request, group):
     from resources.queries import resources_for
 
     now = timezone.now()
-    occurrences = group_occurrences(group)
+    occurrences = group_occurrences(group, request)
     meetings = occurrences.exclude(kind=MARKET_ENGAGEMENT)
     market = occurrences.filter(kind=MARKET_ENGAGEMENT)
     resources = list(resources_for(request).filter(working_group=group).defer_streamfields().order_by("-year", "title"))

@@ -52,3 +52,29 @@ def registration_url(occurrence):
         return reverse(name, kwargs={"occurrence_id": occurrence.pk})
     except NoReverseMatch:
         return f"/inscriptions/{occurrence.pk}/"
+
+
+@register.inclusion_tag("events/includes/calendar_links.html")
+def calendar_links(feed_path, name, *, subscribe=True, download=True, label="", expanded=False):
+    """« Ajouter à mon calendrier » (the .ics itself) and « S'abonner »: webcal://, Google Agenda,
+    Outlook.com and Microsoft 365 subscription links with short instructions. ``subscribe`` is
+    off where a calendar server could not read the feed (a page restricted to logged-in people)."""
+    from urllib.parse import quote, urlencode
+
+    from events.ical import public_url
+
+    url = public_url(feed_path)
+    webcal = "webcal://" + url.split("://", 1)[-1]
+    return {
+        "feed_path": feed_path,
+        "feed_url": url,
+        "name": name,
+        "label": label,
+        "download": download,
+        "subscribe": subscribe,
+        "expanded": expanded,
+        "webcal_url": webcal,
+        "google_url": "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=""),
+        "outlook_url": "https://outlook.live.com/calendar/0/addfromweb?" + urlencode({"url": url, "name": name}),
+        "office_url": "https://outlook.office.com/calendar/0/addfromweb?" + urlencode({"url": url, "name": name}),
+    }

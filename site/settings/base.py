@@ -141,7 +141,11 @@ AUTHENTICATION_BACKENDS = [
 # Personal data: people without activity for this many days are anonymised (anonymise_inactive).
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", str(3 * 365)))
 
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Wrong passwords: 5 for one account from one address, or 20 for any accounts from one address,
+# lock that address out for the cool-off time (members/throttling.py).
+LOGIN_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_FAILURE_LIMIT = "members.throttling.failure_limit"
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -234,7 +238,9 @@ if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
 
 # Wagtail
 WAGTAIL_SITE_NAME = "RESECO"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address: absolute links in feeds, the sitemap, robots.txt and e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", SITE_URL)
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # privacy of members-only documents is checked on every download
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "doc", "xls", "csv", "txt", "zip", "pptx", "odp"]
 WAGTAILSEARCH_BACKENDS = {

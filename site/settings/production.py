@@ -12,6 +12,9 @@ if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY doit être défini en production.")
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS doit être défini en production.")
+# Without SITE_URL, the public address is the first allowed host, over HTTPS.
+SITE_URL = os.environ.get("SITE_URL", "https://" + ALLOWED_HOSTS[0]).rstrip("/")  # noqa: F405
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", SITE_URL)
 
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -19,7 +19,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
-WAGTAILADMIN_BASE_URL = "http://testserver"
+SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 # Login throttling is exercised by its own tests (override_settings(AXES_ENABLED=True)).
 AXES_ENABLED = False
 # Rate limits are exercised by their own tests (tests/security/test_ratelimits.py).

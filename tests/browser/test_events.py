@@ -60,6 +60,12 @@ def test_agenda_list_month_grid_event_and_phone(desktop, phone):
 
     assert desktop.goto("/agenda/groupe-construction-reunion-mensuelle/").status == 200
     assert page.get_by_text("Ajouter à mon calendrier").count() == 1
+    # « S'abonner » opens subscription links (webcal, Google, Outlook) with their instructions
+    webcal = page.locator('a[href^="webcal://"]')
+    assert not webcal.is_visible()
+    page.get_by_text("S'abonner").click()
+    assert webcal.is_visible() and page.get_by_role("link", name="Google Agenda").is_visible()
+    assert page.get_by_role("link", name="Outlook.com").is_visible()
     assert page.get_by_text("Annulé").count() >= 1
     assert desktop.accessibility_violations() == []
     desktop.screenshot("evenement-recurrent")

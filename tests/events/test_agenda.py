@@ -188,3 +188,27 @@ def test_event_page_shows_the_registration_window(client, agenda):
     assert "Inscriptions ouvertes à partir du vendredi 1er février 2030" in html and ">S'inscrire<" not in html
     html = client.get(closed.url).content.decode()
     assert "Inscriptions closes." in html and ">S'inscrire<" not in html
+
+
+def test_agenda_applies_the_page_privacy_rule_to_every_account(client, agenda):
+    """An event on a page restricted to a group is listed (agenda, home, month view) only to who
+    may open the page: not to any logged-in account (a supplier, a former member)."""
+    from django.contrib.auth.models import Group
+
+    from wagtail.models import PageViewRestriction
+
+    from tests.factories import SupplierContactFactory
+
+    page = publish(EventPageFactory(parent=agenda, title="Réunion des référents"))
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.get(name="Membres")])
+    publish(EventPageFactory(parent=agenda, title="Journée ouverte"))
+    month = f"?vue=mois&mois={page.start:%Y-%m}"
+    for user, sees in ((None, False), (SupplierContactFactory(), False), (MemberFactory(), True)):
+        client.logout()
+        if user:
+            client.force_login(user)
+        for url in (agenda.url, agenda.url + month):
+            html = client.get(url).content.decode()
+            assert "Journée ouverte" in html
+            assert ("Réunion des référents" in html) == sees, (user, url)

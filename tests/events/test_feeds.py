@@ -7,7 +7,10 @@ import subprocess
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import Group
 from django.urls import reverse
+
+from wagtail.models import PageViewRestriction
 
 import icalendar
 import pytest
@@ -16,8 +19,14 @@ import recurring_ical_events
 from events.models import CalendarToken
 from registrations.models import Occurrence, OccurrenceStatus, Registration, RegistrationStatus
 from registrations.occurrences import cancel_occurrence, reschedule_occurrence
-from tests.factories import MemberFactory, WorkingGroupIndexPageFactory, WorkingGroupPageFactory
+from tests.factories import (
+    MemberFactory,
+    SupplierContactFactory,
+    WorkingGroupIndexPageFactory,
+    WorkingGroupPageFactory,
+)
 from tests.factories.events import EventPageFactory, make_events, paris, publish
+from tests.factories.registrations import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -162,21 +171,32 @@ def test_all_day_event_uses_dates_with_exclusive_end(client, agenda):
     assert event["DTSTART"].params.get("VALUE") == "DATE"
 
 
-def test_public_feeds_exclude_members_only_and_online_links(client, agenda, series):
-    members_only = publish(EventPageFactory(parent=agenda, title="Réservé", audience="members"))
+def restrict_to_members(page):
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.get(name="Membres")])
+    return page
+
+
+def test_public_feeds_serve_what_public_pages_show_never_restricted_pages_or_online_links(client, agenda, series):
+    """A members-only activity on a public page is shown to anyone (only taking part is reserved):
+    its feed serves it. A page restricted by Wagtail privacy is in no public feed."""
+    publish(EventPageFactory(parent=agenda, title="Réunion des membres", audience="members", kind="thematic"))
+    restrict_to_members(publish(EventPageFactory(parent=agenda, title="Page privée", kind="thematic")))
     for url in (
         reverse("events:public_feed"),
-        reverse("events:kind_feed", kwargs={"kind": "working_group_meeting"}),
         reverse("events:kind_feed", kwargs={"kind": "thematic"}),
     ):
         response = get_feed(client, url)
         text = response.content.decode()
-        parse(response.content)
-        assert "Réservé" not in text and "visio.example" not in text
+        cal = parse(response.content)
+        assert "Réunion des membres" in text
+        assert "Page privée" not in text and "visio.example" not in text
         assert response["Cache-Control"].startswith("public")
-    assert members_only.pk
+        # METHOD:PUBLISH needs an ORGANIZER on every VEVENT (RFC 5546): the network's address.
+        assert cal["METHOD"] == "PUBLISH"
+        assert all(str(e["ORGANIZER"]) == "mailto:contact@reseco.fr" for e in cal.walk("VEVENT"))
     text = get_feed(client, reverse("events:kind_feed", kwargs={"kind": "working_group_meeting"})).content.decode()
-    assert "Groupe de travail restauration collective" in text
+    assert "Groupe de travail restauration collective" in text and "visio.example" not in text
 
 
 def test_sector_and_working_group_feeds(client, agenda):
@@ -265,9 +285,9 @@ def test_personal_feed(client, agenda, series):
         [str(e.get("DESCRIPTION")) + str(e.get("LOCATION")) for e in parse(event_feed.content).walk("VEVENT")]
     )
     members_feed = get_feed(client, reverse("events:event_feed", kwargs={"page_id": members_only.pk}))
-    assert members_feed["Cache-Control"] == "private, no-store"
+    assert members_feed["Cache-Control"].startswith("public")  # a public page: anyone sees its dates
     client.logout()
-    assert client.get(reverse("events:event_feed", kwargs={"page_id": members_only.pk})).status_code == 404
+    assert client.get(reverse("events:event_feed", kwargs={"page_id": members_only.pk})).status_code == 200
     # an occurrence cancelled while registered stays in the feed as cancelled
     cancel_occurrence(occ, reason="Annulée")
     Registration.objects.filter(occurrence=occ).update(status=RegistrationStatus.CANCELLED)
@@ -285,6 +305,9 @@ def test_personal_feed(client, agenda, series):
     assert client.get(reverse("events:personal_feed", kwargs={"token": new.token})).status_code == 200
     account = client.get(reverse("members:account")).content.decode()
     assert "Mon agenda personnel" in account and new.token in account
+    personal = reverse("events:personal_feed", kwargs={"token": new.token})
+    assert f'href="webcal://testserver{personal}"' in account and "S'abonner" in account
+    assert "calendar.google.com/calendar/render?cid=webcal%3A%2F%2Ftestserver" in account
     assert client.get(reverse("events:regenerate_token")).status_code == 405
 
 
@@ -348,3 +371,61 @@ def test_feed_after_editing_a_running_series_shows_exactly_the_dates_that_exist(
         for o in json.loads(result.stdout)
     )
     assert from_js == wanted
+
+
+def test_restricted_event_page_offers_its_feed_only_to_whom_it_serves(client, agenda):
+    """The page and its feed follow one rule (Wagtail privacy): a link or <link rel=alternate> is
+    never offered to someone the feed refuses, and a calendar server (no session) is never
+    offered a subscription to a restricted page."""
+    public = publish(EventPageFactory(parent=agenda, title="Journée publique", audience="members"))
+    private = restrict_to_members(publish(EventPageFactory(parent=agenda, title="Réunion privée")))
+    feed = reverse("events:event_feed", kwargs={"page_id": private.pk})
+    public_feed = reverse("events:event_feed", kwargs={"page_id": public.pk})
+
+    html = client.get(public.url).content.decode()
+    assert f'type="text/calendar" title="Cet événement (iCalendar)" href="{public_feed}"' in html
+    assert "Ajouter à mon calendrier" in html and "S'abonner" in html
+    webcal = "webcal://testserver" + public_feed
+    assert f'href="{webcal}"' in html
+    assert "calendar.google.com/calendar/render?cid=webcal%3A%2F%2Ftestserver" in html
+    assert "outlook.live.com/calendar/0/addfromweb?url=http%3A%2F%2Ftestserver" in html
+    assert get_feed(client, public_feed)["Cache-Control"].startswith("public")
+
+    assert client.get(private.url).status_code == 302  # asked to log in
+    assert client.get(feed).status_code == 404
+    supplier = SupplierContactFactory()
+    client.force_login(supplier)
+    assert feed not in client.get(private.url).content.decode()
+    assert client.get(feed).status_code == 404
+
+    member = MemberFactory()
+    assert member.groups.filter(name="Membres").exists()
+    client.force_login(member)
+    html = client.get(private.url).content.decode()
+    assert f'href="{feed}"' in html and "Ajouter à mon calendrier" in html
+    assert "S'abonner" not in html and "webcal://" not in html
+    response = get_feed(client, feed)
+    assert response["Cache-Control"] == "private, no-store"
+    assert "Réunion privée" in response.content.decode()
+
+
+def test_personal_feed_shows_waiting_list_places_as_tentative_without_the_link(client, agenda):
+    page = publish(
+        EventPageFactory(parent=agenda, title="Webinaire complet", online_url="https://visio.example.fr/plein")
+    )
+    occurrence = Occurrence.objects.get(page=page)
+    member = MemberFactory()
+    RegistrationFactory(occurrence=occurrence, user=member, email=member.email, status=RegistrationStatus.WAITLISTED)
+    token = CalendarToken.objects.create(user=member)
+    url = reverse("events:personal_feed", kwargs={"token": token.token})
+    response = get_feed(client, url)
+    etag = response["ETag"]
+    (event,) = parse(response.content).walk("VEVENT")
+    assert event["STATUS"] == "TENTATIVE"
+    assert "visio.example.fr" not in str(event.get("DESCRIPTION")) + str(event.get("LOCATION"))
+    registration = Registration.objects.get(user=member)
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.save()  # the occurrence itself does not change: the feed's validators must
+    (event,) = parse(get_feed(client, url, HTTP_IF_NONE_MATCH=etag).content).walk("VEVENT")
+    assert event["STATUS"] == "CONFIRMED"
+    assert "visio.example.fr/plein" in str(event.get("DESCRIPTION"))

@@ -39,7 +39,7 @@ def _row_counts():
 @pytest.mark.django_db
 def test_load_demo_is_idempotent(demo_site):
     first = _row_counts()
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--force", stdout=StringIO())
     assert _row_counts() == first
 
 
@@ -66,3 +66,27 @@ def test_load_demo_shows_progress(home_page):
     call_command("load_demo", stdout=out)
     assert "groupes de travail" in out.getvalue()
     assert "Site de démonstration prêt." in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_is_searchable_when_load_demo_ends_and_a_second_start_skips_it(home_page, settings):
+    """With the real task queue (as `make run` has it), the search index is filled by the time
+    `load_demo` ends, nothing is left waiting for the worker; a second start does nothing."""
+    import time
+
+    from django_tasks_db.models import DBTaskResult
+
+    from home.models import DemoVersion
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    call_command("load_demo", stdout=StringIO())
+    assert DemoVersion.objects.count() == 1
+    assert not DBTaskResult.objects.filter(task_path__startswith="modelsearch").exists()
+    assert Page.objects.live().search("restauration collective").count() > 0
+    first = _row_counts()
+    out = StringIO()
+    started = time.monotonic()
+    call_command("load_demo", stdout=out)
+    assert time.monotonic() - started < 5
+    assert "déjà chargé" in out.getvalue() and "groupes de travail" not in out.getvalue()
+    assert _row_counts() == first

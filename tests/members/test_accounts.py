@@ -114,3 +114,24 @@ def test_profile_cannot_change_organisation(client):
     )
     member.refresh_from_db()
     assert member.organisation != other
+
+
+def test_admin_logout_is_post_only_and_ends_the_server_session(client):
+    """A GET (a link or an image on any site) neither logs staff out of their browser nor leaves
+    a cookie-less session alive on the server; a POST ends the server session."""
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    from tests.factories import EditorFactory
+
+    client.force_login(EditorFactory())
+    session_key = client.session.session_key
+    response = client.get("/admin/logout/")
+    assert response.status_code == 405
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert client.get("/admin/").status_code == 200  # still logged in
+    response = client.post("/admin/logout/")
+    assert response.status_code == 302
+    assert response.cookies[settings.SESSION_COOKIE_NAME].value == ""  # cookie deleted
+    assert not Session.objects.filter(session_key=session_key).exists()
+    assert client.get("/admin/").status_code == 302

@@ -49,6 +49,25 @@ def test_success_resets_the_counter(client):
     )
 
 
+@override_settings(AXES_ENABLED=True, LOGIN_ADDRESS_FAILURE_LIMIT=4)
+def test_one_wrong_password_on_each_of_many_accounts_throttles_the_address(client):
+    """Password spraying: one try per account from one address is throttled too, and the
+    attacker's successful login on an account of their own does not reset the address."""
+    MemberFactory(email="attaquant@exemple.fr")
+    victim = MemberFactory(email="victime@nantes.fr")
+    login = "/compte/connexion/"
+    for n in range(3):
+        assert client.post(login, {"username": f"agent{n}@nantes.fr", "password": "faux"}).status_code == 400
+    assert client.post(login, {"username": "attaquant@exemple.fr", "password": "motdepasse-test"}).status_code == 302
+    client.logout()
+    assert client.post(login, {"username": "agent9@nantes.fr", "password": "faux"}).status_code == 429
+    assert client.post(login, {"username": victim.email, "password": "motdepasse-test"}).status_code == 429
+    assert client.post("/admin/login/", {"username": "agent8@nantes.fr", "password": "faux"}).status_code == 429
+    # another address is not concerned
+    other = client.post(login, {"username": victim.email, "password": "motdepasse-test"}, REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 302
+
+
 def test_responses_carry_security_headers(client):
     response = client.get("/healthz")
     assert response["X-Content-Type-Options"] == "nosniff"

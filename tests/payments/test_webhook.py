@@ -128,3 +128,28 @@ def test_amount_mismatch_is_flagged(client, completed, post_event):
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PAID
     assert "différent" in payment.note
+
+
+@pytest.mark.parametrize("where", ["id", "object"])
+def test_signed_event_holding_a_nul_is_400(client, completed, where):
+    payment, evt = completed
+    if where == "id":
+        evt["id"] = "evt_\u0000"
+    else:
+        evt["data"]["object"]["client_reference_id"] = "a\u0000b"
+    response = send_event(client, evt)
+    assert response.status_code == 400
+    assert _unchanged(payment)
+
+
+@pytest.mark.parametrize("amount", ["beaucoup", "12.5", 12.5, True])
+def test_signed_refund_with_a_malformed_amount_is_400(client, completed, post_event, amount):
+    payment, evt = completed
+    post_event(client, evt)
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID and payment.stripe_payment_intent
+    charge = {"id": "ch_1", "payment_intent": payment.stripe_payment_intent, "amount_refunded": amount}
+    response = send_event(client, event("charge.refunded", charge))
+    assert response.status_code == 400
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID and payment.refunded_amount == 0

@@ -25,7 +25,7 @@ class FakeDemo:
 
 def test_demo_registrations_are_idempotent_and_realistic():
     ensure_page_tree()
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--force", stdout=StringIO())
     Occurrence.objects.update(status="cancelled")  # keep only this test's occurrences in play
     now = timezone.now()
     past = OccurrenceFactory(start=now - datetime.timedelta(days=40), capacity=30)

@@ -229,7 +229,8 @@ def test_occurrence_cancelled_signal_cancels_and_tells_each_once(
         occurrence_cancelled.send(sender=None, occurrence=occurrence, reason="Intempéries", actor=None)
     assert Registration.objects.filter(occurrence=occurrence, status=S.CANCELLED).count() == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in regs)
-    assert all("METHOD:CANCEL" in m.attachments[0][1] and "SEQUENCE:1" in m.attachments[0][1] for m in mail.outbox)
+    # the occurrence's SEQUENCE (1) plus each registration's changes (registered, cancelled)
+    assert all("METHOD:CANCEL" in m.attachments[0][1] and "SEQUENCE:3" in m.attachments[0][1] for m in mail.outbox)
 
 
 def test_occurrence_moved_sends_request_with_higher_sequence(occurrence, members, django_capture_on_commit_callbacks):
@@ -247,7 +248,8 @@ def test_occurrence_moved_sends_request_with_higher_sequence(occurrence, members
             sender=None, occurrence=occurrence, previous_start=previous, previous_end=occurrence.end, actor=None
         )
     (message,) = mail.outbox
-    assert "METHOD:REQUEST" in message.attachments[0][1] and "SEQUENCE:3" in message.attachments[0][1]
+    # the occurrence's SEQUENCE (3) plus the registration's one change
+    assert "METHOD:REQUEST" in message.attachments[0][1] and "SEQUENCE:4" in message.attachments[0][1]
     assert "date prévue auparavant : " + french_datetime(previous) in message.body
 
 
@@ -291,6 +293,7 @@ def test_lifecycle_services_tell_registrants(occurrence, members, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         cancel_occurrence(occurrence, reason="Intempéries")
     assert [m.subject.split(" :")[0] for m in mail.outbox] == ["Changement d'horaire", "Date annulée"]
-    assert "SEQUENCE:1" in mail.outbox[0].attachments[0][1] and "SEQUENCE:2" in mail.outbox[1].attachments[0][1]
+    # occurrence 1 + one change (registered), then occurrence 2 + two changes (cancelled too)
+    assert "SEQUENCE:2" in mail.outbox[0].attachments[0][1] and "SEQUENCE:4" in mail.outbox[1].attachments[0][1]
     registration.refresh_from_db()
     assert registration.status == S.CANCELLED

@@ -59,5 +59,5 @@ def test_demo_is_idempotent_for_the_library_and_helpdesk(demo_site):
         ]
 
     first = counts()
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--force", stdout=StringIO())
     assert counts() == first

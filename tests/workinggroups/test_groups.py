@@ -141,3 +141,46 @@ def test_group_page_still_renders_without_the_events_app(client, group_page, mon
 def test_participants_are_member_organisations(group_page):
     assert set(group_page.participants.values_list("name", flat=True)) == {"Angers Loire Métropole", "Ville de Blois"}
     assert Organisation.objects.get(name="Ville de Blois").working_groups.get() == group_page
+
+
+def test_group_feed_serves_the_meetings_its_page_shows_publicly(client, library, group_page):
+    """Members-only meetings on public pages are listed on the group page for anyone: its feed
+    serves them too (it was empty for 17 groups of 18). A restricted page is in neither."""
+    from django.contrib.auth.models import Group
+
+    from wagtail.models import PageViewRestriction
+
+    import icalendar
+
+    agenda = EventIndexPageFactory(parent=library["home"])
+    for title in ("Réunion plénière", "Réunion d'automne"):
+        publish_event(
+            EventPageFactory(
+                parent=agenda,
+                title=title,
+                kind="working_group_meeting",
+                audience="members",
+                working_group=group_page,
+                online_url="https://visio.exemple.fr/gt",
+            )
+        )
+    private = publish_event(
+        EventPageFactory(
+            parent=agenda, title="Réunion restreinte", kind="working_group_meeting", working_group=group_page
+        )
+    )
+    restriction = PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.get(name="Membres")])
+
+    shown = sorted(o.page.title for o in client.get(group_page.url).context["upcoming_meetings"])
+    feed = client.get(f"/calendrier/groupe/{group_page.slug}.ics")
+    assert feed.status_code == 200
+    served = sorted(str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(feed.content).walk("VEVENT"))
+    assert shown == served == ["Réunion d'automne", "Réunion plénière"]
+    assert b"visio.exemple.fr" not in feed.content
+    # a member sees the restricted meeting on the page (the anonymous feed never serves it)
+    client.force_login(MemberFactory())
+    shown = sorted(o.page.title for o in client.get(group_page.url).context["upcoming_meetings"])
+    assert shown == ["Réunion d'automne", "Réunion plénière", "Réunion restreinte"]
+    client.force_login(SupplierContactFactory())
+    assert "Réunion restreinte" not in [o.page.title for o in client.get(group_page.url).context["upcoming_meetings"]]

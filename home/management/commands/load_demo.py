@@ -1,16 +1,25 @@
 """Builds the demo RESECO site. Each app contributes a ``demo.py`` with ``load(demo)``.
 
 Idempotent: every step finds or updates its rows by a natural key, so running it twice
-leaves the same rows.
+leaves the same rows. The database remembers the version it holds (a hash of the demo code and
+of the migrations): when nothing changed, `load_demo` says so and stops (``--force`` reloads).
+Background work the loading causes (search index, reference index, e-mails) runs inline, so
+the demo is searchable as soon as the command ends, without waiting for the task worker.
 """
 
+import hashlib
 import importlib
 import importlib.util
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
+
+INLINE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 class Demo:
@@ -48,19 +57,54 @@ class Demo:
         )
 
 
+def demo_version(project_apps):
+    """A hash of this command, every app's ``demo.py`` and every migration's name."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for app in project_apps:
+        digest.update(Path(app.path, "demo.py").read_bytes())
+    for app in apps.get_app_configs():
+        migrations = Path(app.path, "migrations")
+        if app.path.startswith(str(settings.BASE_DIR)) and migrations.is_dir():
+            digest.update(" ".join(sorted(f"{app.label}.{p.stem}" for p in migrations.glob("0*.py"))).encode())
+    return digest.hexdigest()
+
+
 class Command(BaseCommand):
     help = "Charge un site de démonstration réaliste (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Recharger même si cette version de la démonstration est chargée."
+        )
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="Appliquer d'abord les migrations (un seul démarrage pour `make run`).",
+        )
+
     def handle(self, *args, **options):
+        from home.models import DemoVersion
+
+        if options["migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
         demo = Demo(self)
         project_apps = [
             app
             for app in apps.get_app_configs()
             if app.path.startswith(str(settings.BASE_DIR)) and importlib.util.find_spec(f"{app.name}.demo")
         ]
-        for app in project_apps:
-            self.stdout.write(self.style.MIGRATE_HEADING(f"{app.verbose_name}…"))
-            module = importlib.import_module(f"{app.name}.demo")
-            with transaction.atomic():
-                module.load(demo)
+        version = demo_version(project_apps)
+        if not options["force"] and DemoVersion.objects.filter(version=version).exists():
+            self.stdout.write(
+                self.style.SUCCESS("Site de démonstration déjà chargé, rien n'a changé (--force pour le recharger).")
+            )
+            return
+        with override_settings(TASKS=INLINE_TASKS):
+            for app in project_apps:
+                self.stdout.write(self.style.MIGRATE_HEADING(f"{app.verbose_name}…"))
+                module = importlib.import_module(f"{app.name}.demo")
+                with transaction.atomic():
+                    module.load(demo)
+        DemoVersion.objects.exclude(version=version).delete()
+        DemoVersion.objects.update_or_create(version=version)
         self.stdout.write(self.style.SUCCESS("Site de démonstration prêt."))
