@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base.errors import DomainError
+from base.hours import hours
 from registrations.models import (
     Attendance,
     AttendanceStatus,
@@ -23,23 +25,13 @@ from registrations.models import (
     RegistrationSource,
     RegistrationStatus,
 )
-from registrations.models.attendance import ATTENDED_STATUSES
+from registrations.models.attendance import ATTENDED_STATUSES, PART_DURATION, attended_exists
 
 CHECKIN_SALT = "attendance.checkin"
 
 
-class AttendanceError(Exception):
-    """Attendance refused. ``code`` is stable; ``message`` is French; ``field`` names the form
-    field concerned, when there is one."""
-
-    def __init__(self, message, code, field=None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
-
-    def __str__(self):
-        return f"{self.code}: {self.message}"
+class AttendanceError(DomainError):
+    """Attendance refused. See ``base.errors.DomainError``."""
 
 
 # ------------------------------------------------------------------------------- recording
@@ -95,8 +87,6 @@ def confirmed_for_part(part):
     """Confirmed registrations of the part's occurrence with their attendance for that part
     (attributes ``attendance_status`` and ``attendance_note``; ``has_attended`` any part),
     in two queries."""
-    from reports.queries import attended_exists
-
     registrations = list(
         Registration.objects.confirmed()
         .filter(occurrence_id=part.occurrence_id)
@@ -257,9 +247,6 @@ def _create_walk_in(occurrence, guest, actor):
 
 def attended_hours(registration):
     """Hours actually attended: the sum of the attended parts' durations (one query)."""
-    from reports.figures import hours
-    from reports.queries import PART_DURATION
-
     total = registration.attendances.filter(status__in=ATTENDED_STATUSES).aggregate(total=Sum(PART_DURATION))
     return hours(total["total"])
 
@@ -267,8 +254,6 @@ def attended_hours(registration):
 def certificate_registrations(user):
     """The person's registrations with attendance recorded (present or late at least once),
     each annotated with ``attended`` (a timedelta): what « Mes attestations » lists."""
-    from reports.queries import attended_exists
-
     return (
         Registration.objects.confirmed()
         .filter(user=user)

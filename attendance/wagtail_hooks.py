@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
+from base.staff import StaffMenuItem, is_staff
 from members.account import AccountSection
 from registrations.models import Occurrence
 
 from . import admin_urls, services
-from .staff import StaffMenuItem, is_staff
 
 QR_EMAIL_KINDS = ("confirmed", "promoted")
 

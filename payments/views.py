@@ -2,7 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 import stripe
 
+from base.pdf import pdf_response
+from base.staff import is_staff
 from members.audience import may_take_part
 
 from . import conf, services, stripe_gateway
@@ -188,7 +190,7 @@ def pay_by_invoice(request, occurrence_id):
 
 def _own_payment(request, payment_id):
     payment = get_object_or_404(Payment.objects.select_related("registration__occurrence__page"), pk=payment_id)
-    if not (request.user.is_staff or payment.registration.user_id == request.user.pk):
+    if not (is_staff(request.user) or payment.registration.user_id == request.user.pk):
         raise Http404
     return payment
 
@@ -226,7 +228,7 @@ def checkout_success(request):
             request,
             _("Nous vérifions votre paiement auprès de la banque : vous recevrez un e-mail dès sa confirmation."),
         )
-    if request.user.is_authenticated and (request.user.is_staff or payment.registration.user_id == request.user.pk):
+    if request.user.is_authenticated and (is_staff(request.user) or payment.registration.user_id == request.user.pk):
         return redirect("payments:payment", payment_id=payment.pk)
     return render(request, "payments/success.html", {"payment": payment})
 
@@ -282,14 +284,7 @@ def quote(request, occurrence_id):
             title=_("Devis"),
         )
     number, pdf = quote_pdf(occurrence, price, training=training, person=user)
-    return _pdf_response(pdf, f"{number}.pdf")
-
-
-def _pdf_response(pdf, filename):
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf, f"{number}.pdf", inline=False)
 
 
 def _document_pdf(request, model, number):
@@ -300,9 +295,9 @@ def _document_pdf(request, model, number):
     related = "payment__registration" if model is Invoice else "invoice__payment__registration"
     document = get_object_or_404(model.objects.select_related(related), number=number)
     registration = document.payment.registration if model is Invoice else document.invoice.payment.registration
-    if not (request.user.is_staff or registration.user_id == request.user.pk):
+    if not (is_staff(request.user) or registration.user_id == request.user.pk):
         raise Http404
-    return _pdf_response(billing_pdf(document), f"{document.number}.pdf")
+    return pdf_response(billing_pdf(document), f"{document.number}.pdf", inline=False)
 
 
 @require_GET

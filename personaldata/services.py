@@ -19,6 +19,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base.errors import DomainError
+from base.staff import is_staff_account
+
 from .models import Erasure
 from .registry import exporters
 
@@ -29,12 +32,8 @@ REDACTED = "[effacé]"
 EXPORT_FORMAT = "reseco-donnees-personnelles/1"
 
 
-class PersonalDataError(Exception):
-    def __init__(self, message, *, code, field=None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
+class PersonalDataError(DomainError):
+    """A personal-data request refused. See ``base.errors.DomainError``."""
 
 
 def is_erased_email(email):
@@ -193,7 +192,7 @@ def _safe_filename(name):
 def _check_erasable(user):
     if is_erased_email(user.email):
         raise PersonalDataError(_("Cette personne a déjà été effacée."), code="already_erased")
-    if user.is_staff or user.is_superuser:
+    if is_staff_account(user):
         raise PersonalDataError(
             _("Un membre de l'équipe ne peut pas être effacé : retirez-lui d'abord l'accès à l'administration."),
             code="staff",

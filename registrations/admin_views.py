@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from base.staff import is_staff
 from members.models import User
 
 from . import services
@@ -37,7 +38,7 @@ KIND_LABELS = {
 
 
 def may_manage(user):
-    return user.is_active and (user.is_staff or user.has_perm("registrations.change_registration"))
+    return is_staff(user) or (user.is_active and user.has_perm("registrations.change_registration"))
 
 
 def editors_only(view):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop as N_
 
 from wagtail import hooks
 
-from home.french_dates import french_datetime, french_time
+from base.french_dates import french_datetime, french_time
 
 from .ical import registration_calendar
 from .models import RegistrationStatus

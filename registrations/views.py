@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from wagtail import hooks
 
-from home.ratelimit import client_ip, rate_limit
+from base.ratelimit import client_ip, rate_limit
 from members.audience import Audience, may_take_part
 
 from . import conf, services

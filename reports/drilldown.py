@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base.hours import hours
 from members.models import OrganisationKind, Region
 from registrations.models import RegistrationStatus
+from registrations.models.attendance import PART_DURATION
 from timesheets.models import Activity
 
 from . import queries
-from .figures import NO_ORGANISATION, hours, kind_label
+from .figures import NO_ORGANISATION, kind_label
 from .periods import ReportError
 
 
@@ -121,7 +123,7 @@ def registrations(period, params):
 def training_attendance(period, params):
     rows = (
         queries.training_attendance(period)
-        .annotate(duration=queries.PART_DURATION)
+        .annotate(duration=PART_DURATION)
         .select_related("registration", "part__occurrence__page")
         .order_by("part__start", "registration__last_name", "pk")
     )

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from base.hours import hours
 from members.models import OrganisationKind, Region
 from registrations.models import RegistrationStatus
+from registrations.models.attendance import PART_DURATION
 from timesheets.models import Activity
 
 from . import queries
@@ -35,13 +37,6 @@ NO_ORGANISATION = "none"
 
 def kind_label(kind):
     return str(KIND_LABELS.get(kind, kind or "—"))
-
-
-def hours(duration):
-    """A timedelta (or None) as Decimal hours, two decimals."""
-    if not duration:
-        return Decimal("0.00")
-    return (Decimal(duration.total_seconds()) / 3600).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def percent(part, whole):
@@ -157,7 +152,7 @@ class _Builder:
             runs,
             drill=("occurrences", {"kind": queries.TRAINING_KIND}),
         )
-        delivered = queries.training_attendance(self.period).aggregate(total=Sum(queries.PART_DURATION))["total"]
+        delivered = queries.training_attendance(self.period).aggregate(total=Sum(PART_DURATION))["total"]
         self.figure(
             "training_person_hours",
             "activity",

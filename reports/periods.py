@@ -7,20 +7,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from base.errors import DomainError
+
 MAX_YEARS = 10
 
 
-class ReportError(Exception):
-    """A report request that cannot be answered. ``code`` is stable; ``message`` is French."""
-
-    def __init__(self, message, code, field=None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
-
-    def __str__(self):
-        return f"{self.code}: {self.message}"
+class ReportError(DomainError):
+    """A report request that cannot be answered. See ``base.errors.DomainError``."""
 
 
 @dataclass(frozen=True)
@@ -58,16 +51,6 @@ class Period:
 
     def __str__(self):
         return _("du %(start)s au %(end)s") % {"start": f"{self.start:%d/%m/%Y}", "end": f"{self.end:%d/%m/%Y}"}
-
-
-def safe_date(raw):
-    """An ISO date (AAAA-MM-JJ) or None, never an exception (for query strings and URLs)."""
-    if not isinstance(raw, str) or len(raw) != 10:
-        return None
-    try:
-        return parse_date(raw)
-    except ValueError:
-        return None
 
 
 def _local_midnight(day):

@@ -9,12 +9,12 @@ model has not landed yet is reported as unavailable rather than failing.
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from members.models import Organisation
 from registrations.models import Attendance, Occurrence, OccurrenceStatus, Registration, RegistrationStatus
-from registrations.models.attendance import ATTENDED_STATUSES
+from registrations.models.attendance import ATTENDED_STATUSES, attended_exists
 from timesheets.models import TimeEntry
 from workinggroups.models import WorkingGroupPage
 
@@ -22,8 +22,6 @@ TRAINING_KIND = "training"
 WORKING_GROUP_MEETING_KIND = "working_group_meeting"
 MARKET_ENGAGEMENT_KIND = "market_engagement"
 APPLICATION_STATUSES = [RegistrationStatus.APPLIED, RegistrationStatus.SELECTED, RegistrationStatus.DECLINED]
-
-PART_DURATION = ExpressionWrapper(F("part__end") - F("part__start"), output_field=DurationField())
 
 
 def model_with_field(app_label, model_name, field):
@@ -45,10 +43,6 @@ def held_occurrences(period):
     return Occurrence.objects.filter(
         status=OccurrenceStatus.SCHEDULED, start__gte=period.start_at, start__lt=period.end_before
     )
-
-
-def attended_exists():
-    return Exists(Attendance.objects.filter(registration=OuterRef("pk"), status__in=ATTENDED_STATUSES))
 
 
 def held_registrations(period):

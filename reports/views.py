@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from attendance.staff import admin_context, require_staff
+from base.staff import admin_context, require_staff
 
 from . import drilldown as drilldowns
 from .exports import to_csv, to_xlsx

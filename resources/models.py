@@ -16,11 +16,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.blocks import BaseStreamBlock
-from home.models import SectionIndexPage
+from base.blocks import BaseStreamBlock
+from base.pages import ClientErrorStatusMixin, SectionIndexPage
+from members.privacy import document_is_viewable
 
 from .blocks import GuideStreamBlock, TemplateStreamBlock
-from .mixins import ClientErrorStatusMixin
 
 
 class ResourceType(models.TextChoices):
@@ -152,8 +152,6 @@ class ResourcePage(Page):
         return self.summary or self.search_description
 
     def get_context(self, request, *args, **kwargs):
-        from search.privacy import document_is_viewable
-
         context = super().get_context(request, *args, **kwargs)
         items = [
             {"document": d.document, "label": d.label, "viewable": document_is_viewable(d.document, request)}

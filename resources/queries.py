@@ -7,7 +7,7 @@ from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.translation import gettext_lazy as _
 
-from search.privacy import viewable_pages
+from members.privacy import viewable_pages
 from sectors.models import Sector
 
 PAGE_SIZE = 12

@@ -28,11 +28,11 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
 from helpdesk.models import FaqEntry
+from members.privacy import page_is_viewable, viewable_documents, viewable_pages
 from resources.models import ResourceType
 from sectors.models import Sector
 
 from .models import SearchLog
-from .privacy import page_is_viewable, viewable_documents, viewable_pages
 
 logger = logging.getLogger(__name__)
 

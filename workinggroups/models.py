@@ -9,9 +9,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.blocks import BaseStreamBlock
-from home.models import SectionIndexPage
-from resources.mixins import ClientErrorStatusMixin
+from base.blocks import BaseStreamBlock
+from base.pages import ClientErrorStatusMixin, SectionIndexPage
 
 
 class WorkingGroupIndexPage(ClientErrorStatusMixin, SectionIndexPage):

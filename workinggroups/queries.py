@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from search.privacy import viewable_pages
+from members.privacy import viewable_pages
 from sectors.models import Sector
 
 MEETINGS_SHOWN = 6

@@ -4,9 +4,9 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from base.french_dates import french_date, french_span, french_time  # noqa: F401
+from base.templatetags.french_dates import french_day, french_hour
 from events.models import kind_label as _kind_label
-from home.french_dates import french_date, french_span, french_time  # noqa: F401
-from home.templatetags.french_dates import french_day, french_hour
 
 register = template.Library()
 

@@ -1,5 +1,7 @@
 """Headers every response carries (Django covers HSTS, nosniff, referrer and frame options)."""
 
+from django.shortcuts import render
+
 # Features no page of ours uses; the QR check-in view sets its own policy allowing the camera.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
@@ -45,8 +47,6 @@ class RejectNullBytesMiddleware:
 
     def __call__(self, request):
         if self._has_null_byte(request):
-            from django.shortcuts import render
-
             return render(request, "400.html", status=400)
         return self.get_response(request)
 
