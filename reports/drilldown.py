@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from base.hours import hours
+from base.periods import PeriodError
 from members.models import OrganisationKind, Region
 from registrations.models import RegistrationStatus
 from registrations.models.attendance import PART_DURATION
@@ -20,7 +21,10 @@ from timesheets.models import Activity
 
 from . import queries
 from .figures import NO_ORGANISATION, kind_label
-from .periods import ReportError
+
+
+class ReportError(PeriodError):
+    """A report filter that cannot be answered (an unknown value). See ``base.errors.DomainError``."""
 
 
 @dataclass

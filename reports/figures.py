@@ -456,7 +456,7 @@ def _compute_one(period, now):
 
 
 def compute(period, *, compare=True, now=None):
-    """Every figure of the activity report for ``period`` (a reports.periods.Period), with the
+    """Every figure of the activity report for ``period`` (a base.periods.Period), with the
     previous period of the same length when ``compare``."""
     now = now or timezone.now()
     with transaction.atomic():

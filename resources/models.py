@@ -55,7 +55,7 @@ class ResourceIndexPage(ClientErrorStatusMixin, SectionIndexPage):
         verbose_name = _("bibliothèque de ressources")
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import library_listing
+        from .queries import library_listing  # queries reads this module's models: imported when first used
 
         context = super().get_context(request, *args, **kwargs)
         context.update(library_listing(request, self))
@@ -146,6 +146,11 @@ class ResourcePage(Page):
         super().clean()
         if self.year and not 1990 <= self.year <= 2100:
             raise ValidationError({"year": _("Indiquez une année entre 1990 et 2100.")})
+
+    @property
+    def is_minutes(self):
+        """Minutes are members' documents on a working group's page."""
+        return self.resource_type == ResourceType.MINUTES
 
     @property
     def search_snippet_source(self):
@@ -278,6 +283,11 @@ class ExamplePage(ResourcePage):
     class Meta:
         verbose_name = _("retour d'expérience")
         verbose_name_plural = _("retours d'expérience")
+
+    @property
+    def is_minutes(self):
+        """Minutes are members' documents on a working group's page."""
+        return self.resource_type == ResourceType.MINUTES
 
     @property
     def search_snippet_source(self):

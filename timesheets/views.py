@@ -13,8 +13,8 @@ from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from base.french_dates import safe_date
+from base.periods import PeriodError, parse_period, year_period
 from base.staff import admin_context, require_staff, staff_users
-from reports.periods import ReportError, parse_period, year_period
 
 from .forms import TimeEntryForm
 from .models import Activity, TimeEntry, week_bounds
@@ -114,7 +114,7 @@ def summary(request):
     if "from" in request.GET or "to" in request.GET:
         try:
             period = parse_period(request.GET.get("from"), request.GET.get("to"))
-        except ReportError as exc:
+        except PeriodError as exc:
             error, period = exc.message, year_period(timezone.localdate().year)
     else:
         period = year_period(timezone.localdate().year)

@@ -104,7 +104,7 @@ class WorkingGroupPage(Page):
         verbose_name_plural = _("groupes de travail")
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import group_detail
+        from .queries import group_detail  # queries reads this module's models: imported when first used
 
         context = super().get_context(request, *args, **kwargs)
         context.update(group_detail(request, self))
