@@ -323,7 +323,7 @@ def send_paid_trainings_to_payment(request, occurrence):
 
 
 @hooks.register("registration_email")
-def add_payment_receipt(registration, message, kind):
+def add_payment_receipt(registration, email, kind):
     """Confirmation e-mails of paid registrations say what was paid and where the invoice is."""
     if kind not in ("confirmed", "promoted"):
         return
@@ -336,20 +336,17 @@ def add_payment_receipt(registration, message, kind):
     )
     if payment is None:
         return
-    lines = []
     if payment.status == PaymentStatus.PAID and payment.method == PaymentMethod.CARD:
-        lines.append(
+        email.add_paragraph(
             _("Paiement reçu : %(amount)s € TTC par carte bancaire.")
             % {"amount": f"{payment.amount:.2f}".replace(".", ",")}
         )
     invoice = getattr(payment, "invoice", None)
     if invoice is not None:
-        lines.append(
+        email.add_paragraph(
             _("Votre facture %(number)s est disponible dans votre compte, rubrique « Mes factures ».")
             % {"number": invoice.number}
         )
-    if lines:
-        message.body = message.body.rstrip() + "\n\n" + "\n".join(lines) + "\n"
 
 
 def _my_documents(request):

@@ -211,6 +211,16 @@ def test_confirmation_email_carries_the_qr_code(training):
     assert "code-qr-presence.png" not in [a[0] for a in cancelled.attachments]
 
 
+def test_the_html_part_carries_the_qr_check_in_text(training):
+    from registrations import emails
+
+    emails.send(training["sophie"], "confirmed")
+    (message,) = mail.outbox
+    html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
+    assert "présentez le code QR joint (code-qr-presence.png)" in html
+    assert "présentez le code QR joint (code-qr-presence.png)" in message.body
+
+
 def test_sign_in_sheet_of_a_training_names_its_trainers(editor_client, home_page):
     from registrations.models import Occurrence
     from tests.factories.attendance import RegistrationFactory
