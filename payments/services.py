@@ -29,7 +29,7 @@ from .models import (
     RefundStatus,
     StripeEvent,
 )
-from .pricing import price_for, training_of
+from .pricing import payment_due, training_of
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
@@ -43,8 +43,8 @@ def _paid_price(occurrence, user):
     training = training_of(occurrence)
     if training is None:
         raise PaymentError(_("Cette date n'est pas une session de formation."), "not_a_training")
-    price = price_for(occurrence, user, training=training)
-    if price.is_free:
+    price = payment_due(occurrence, user, training=training)
+    if price is None:
         raise PaymentError(_("Cette formation est gratuite pour vous : inscrivez-vous directement."), "free")
     return price
 

@@ -20,7 +20,7 @@ from . import conf, services, stripe_gateway
 from .errors import PaymentError
 from .forms import InvoiceBillingForm
 from .models import CreditNote, Invoice, Payment, PaymentStatus
-from .pricing import may_be_free, price_for, training_of
+from .pricing import may_be_free, payment_due, price_for, training_of
 
 
 def _generic_register_url(occurrence):
@@ -96,7 +96,7 @@ def _guard(request, occurrence, training):
         return redirect_to_login(request.get_full_path())
     if not may_take_part(request.user, occurrence.audience):
         return _notice(request, _("Cette formation est réservée aux membres du réseau."), status=403)
-    if price_for(occurrence, request.user, training=training).is_free:
+    if payment_due(occurrence, request.user, training=training) is None:
         url = _generic_register_url(occurrence)
         if url:
             return redirect(url)

@@ -13,6 +13,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from members.account import AccountSection
+from trainings.models import TrainingPage
 
 from . import admin_views
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     RefundStatus,
     StripeEvent,
 )
+from .pricing import payment_due
 
 
 class ServiceOnlyPolicy(ModelPermissionPolicy):
@@ -286,8 +288,6 @@ def register_payments_admin_urls():
 
 
 def _training_payments_button(page, user, priority):
-    from trainings.models import TrainingPage
-
     if isinstance(page.specific_deferred, TrainingPage) and user.has_perm("payments.view_payment"):
         yield Button(
             gettext_lazy("Paiements et factures"),
@@ -310,16 +310,15 @@ def training_payments_listing_button(page, user, next_url=None):
 @hooks.register("before_register")
 def send_paid_trainings_to_payment(request, occurrence):
     """The generic register view sends paid training runs to the payment flow."""
-    from .pricing import may_be_free, price_for, training_of
-
-    if occurrence.kind != "training":
-        return None
-    training = training_of(occurrence)
-    if training is None or may_be_free(training):
-        return None
-    if request.user.is_authenticated and price_for(occurrence, request.user, training=training).is_free:
+    if payment_due(occurrence, request.user) is None:
         return None
     return redirect("payments:start", occurrence_id=occurrence.pk)
+
+
+@hooks.register("registration_payment_due")
+def paid_training_runs(occurrence, user):
+    """The engine asks before an editor adds someone: is a payment due?"""
+    return payment_due(occurrence, user) is not None
 
 
 @hooks.register("registration_email")

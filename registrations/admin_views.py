@@ -164,11 +164,15 @@ def add(request, pk):
         return redirect("registrations_admin:occurrence", pk=occurrence.pk)
     source = RegistrationSource.WALK_IN if form.cleaned_data["walk_in"] else RegistrationSource.EDITOR
     account = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    person = {"user": account} if account is not None else {"guest": form.guest}
     try:
-        if account is not None:
-            registration = services.register(occurrence, user=account, source=source, actor=request.user)
-        else:
-            registration = services.register(occurrence, guest=form.guest, source=source, actor=request.user)
+        registration = services.register(
+            occurrence,
+            **person,
+            source=source,
+            actor=request.user,
+            free_of_charge=form.cleaned_data["free_of_charge"],
+        )
     except RegistrationError as error:
         messages.error(request, error.message)
     else:
