@@ -23,6 +23,7 @@ from members.validators import normalise_identifier, validate_siret
 
 from . import conf, signals
 from .errors import RegistrationError
+from .kinds import by_application
 from .models import Occurrence, Registration, RegistrationChange, RegistrationSource, RegistrationStatus
 from .models.registrations import SEAT_STATUSES
 
@@ -348,7 +349,7 @@ def apply_as_supplier(occurrence, *, company, contact, answers=None, user=None, 
             raise RegistrationError(_("Cette rencontre est annulée."), "cancelled")
         if occurrence.start <= now:
             raise RegistrationError(_("Cette rencontre a déjà eu lieu."), "past")
-        if occurrence.audience != Audience.SUPPLIERS and occurrence.kind != "market_engagement":
+        if occurrence.audience != Audience.SUPPLIERS and not by_application(occurrence):
             raise RegistrationError(_("Cette date n'est pas ouverte aux candidatures de fournisseurs."), "audience")
         _check_window(occurrence, now)
         supplier, created = Supplier.objects.get_or_create(siret=siret, defaults={"name": company["name"]})

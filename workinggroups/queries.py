@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.privacy import viewable_pages
+from registrations.kinds import application_kinds
 from registrations.models import Occurrence
 from sectors.models import Sector
 
 from .models import WorkingGroupPage
 
 MEETINGS_SHOWN = 6
-MARKET_ENGAGEMENT = "market_engagement"
 
 
 class GroupFilterForm(forms.Form):
@@ -70,8 +70,8 @@ def group_feed_url(group):
 def group_detail(request, group):
     now = timezone.now()
     occurrences = group_occurrences(group)
-    meetings = occurrences.exclude(kind=MARKET_ENGAGEMENT)
-    market = occurrences.filter(kind=MARKET_ENGAGEMENT)
+    meetings = occurrences.exclude(kind__in=application_kinds())
+    market = occurrences.filter(kind__in=application_kinds())
     # The group's resources through the reverse relation: working groups need not import resources/.
     resources = list(
         viewable_pages(group.resources.live(), request)

@@ -1,12 +1,13 @@
 """French dates for the agenda ("mardi 3 mars 2026, 9 h 30 – 12 h") and the registration link."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from base.french_dates import french_date, french_span, french_time  # noqa: F401
 from base.templatetags.french_dates import french_day, french_hour
 from events.models import kind_label as _kind_label
+from registrations.kinds import by_application
 
 register = template.Library()
 
@@ -45,10 +46,11 @@ def registration_state(occurrence):
 
 @register.simple_tag
 def registration_url(occurrence):
-    """The registration link of an occurrence ("apply" for a market-engagement meeting); falls back
-    to a plain path while the registration views are not installed."""
-    name = "registrations:apply" if occurrence.kind == "market_engagement" else "registrations:register"
-    try:
-        return reverse(name, kwargs={"occurrence_id": occurrence.pk})
-    except NoReverseMatch:
-        return f"/inscriptions/{occurrence.pk}/"
+    """The registration link of an occurrence (« apply » when people apply for it)."""
+    name = "registrations:apply" if by_application(occurrence) else "registrations:register"
+    return reverse(name, kwargs={"occurrence_id": occurrence.pk})
+
+
+@register.filter(name="by_application")
+def by_application_filter(occurrence):
+    return by_application(occurrence)
