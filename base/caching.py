@@ -27,7 +27,6 @@ PRIVATE_PREFIXES = (
     "/payments/",
     "/presence/",
     "/assistance/",
-    "/django-admin/",
 )
 
 

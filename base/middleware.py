@@ -31,7 +31,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.path.startswith(("/admin/", "/django-admin/")):
+        if request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", ADMIN_CSP)
             # Wagtail's preview shows the page in a same-origin frame.
             response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")

@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     # Django
-    "django.contrib.admin",  # django-recurrence's widget needs its jQuery
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -284,7 +283,7 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # Stripe Checkout redirect. Wagtail's admin uses inline scripts and gets its own compatible
 # policy (home/middleware.py).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
