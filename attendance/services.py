@@ -21,11 +21,11 @@ from registrations.models import (
     AttendanceStatus,
     OccurrencePart,
     Registration,
-    RegistrationChange,
     RegistrationSource,
     RegistrationStatus,
 )
 from registrations.models.attendance import ATTENDED_STATUSES, PART_DURATION, attended_exists
+from registrations.services import register
 
 CHECKIN_SALT = "attendance.checkin"
 
@@ -198,47 +198,19 @@ def check_in(token, *, actor, now=None):
 def add_walk_in(occurrence, *, first_name, last_name, email, organisation=None, organisation_name="", actor):
     """Register someone who came without registering, on the spot (source WALK_IN, confirmed).
 
-    Uses the engine's ``register()`` when it exists; raises its RegistrationError (``message``,
-    ``code``) when refused, e.g. someone already registered."""
+    Raises the engine's RegistrationError (``message``, ``code``) when refused, e.g. someone
+    already registered."""
     guest = {
         "first_name": first_name.strip(),
         "last_name": last_name.strip(),
         "email": email.strip(),
         "organisation_name": organisation_name or (organisation.name if organisation else ""),
     }
-    try:
-        from registrations.services import register
-    except ImportError:
-        register = None
     with transaction.atomic():
-        if register is not None:
-            registration = register(occurrence, guest=guest, source=RegistrationSource.WALK_IN, actor=actor)
-        else:
-            registration = _create_walk_in(occurrence, guest, actor)
+        registration = register(occurrence, guest=guest, source=RegistrationSource.WALK_IN, actor=actor)
         if organisation is not None and registration.organisation_id != organisation.pk:
             registration.organisation = organisation
             registration.save(update_fields=["organisation", "updated_at"])
-    return registration
-
-
-def _create_walk_in(occurrence, guest, actor):
-    from registrations.errors import RegistrationError
-
-    if Registration.objects.active().filter(occurrence=occurrence, email__iexact=guest["email"]).exists():
-        raise RegistrationError(_("Cette personne est déjà inscrite à cette date."), "already_registered")
-    registration = Registration.objects.create(
-        occurrence=occurrence,
-        status=RegistrationStatus.CONFIRMED,
-        source=RegistrationSource.WALK_IN,
-        confirmed_at=timezone.now(),
-        **guest,
-    )
-    RegistrationChange.objects.create(
-        registration=registration,
-        to_status=RegistrationStatus.CONFIRMED,
-        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
-        note=_("présent sans inscription"),
-    )
     return registration
 
 

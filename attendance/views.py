@@ -24,6 +24,7 @@ from base.hours import hours_display
 from base.pdf import pdf_response, render_pdf
 from base.staff import admin_context, is_staff, require_staff
 from members.models import Organisation
+from registrations.errors import RegistrationError
 from registrations.models import AttendanceStatus, Occurrence, OccurrencePart, Registration, RegistrationStatus
 
 from . import conf, services
@@ -189,8 +190,6 @@ def _save_sheet(request, occurrence, part):
 
 
 def _walk_in(request, occurrence, part, form):
-    from registrations.errors import RegistrationError
-
     if not form.is_valid():
         return None
     data = form.cleaned_data

@@ -18,6 +18,7 @@ from members.audience import Audience, audiences_for
 from registrations.models import Occurrence, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
 from sectors.models import Sector
+from workinggroups.models import WorkingGroupPage
 
 from .models import OTHER_KINDS, EventFormat, EventKind, kind_label
 from .schedule import local_zone
@@ -80,8 +81,6 @@ class AgendaFilters:
 
     @cached_property
     def groups(self):
-        from workinggroups.models import WorkingGroupPage
-
         return [(g.slug, g.title) for g in WorkingGroupPage.objects.live().order_by("title").only("slug", "title")]
 
     def choices(self, name):

@@ -21,6 +21,7 @@ from members.audience import Audience, audiences_for
 from registrations.models import Occurrence, OccurrenceStatus
 from registrations.models.registrations import ACTIVE_STATUSES
 from sectors.models import Sector
+from workinggroups.models import WorkingGroupPage
 
 from . import conf
 from .ical import build_calendar
@@ -104,8 +105,6 @@ def kind_feed(request, kind):
 
 @require_GET
 def working_group_feed(request, slug):
-    from workinggroups.models import WorkingGroupPage
-
     group = WorkingGroupPage.objects.live().filter(slug=slug).first()
     if group is None:
         raise Http404(_("Ce groupe de travail n'existe pas."))

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -15,6 +15,9 @@ import stripe
 from base.pdf import pdf_response
 from base.staff import is_staff
 from members.audience import may_take_part
+from registrations.errors import RegistrationError
+from registrations.models import Occurrence, Registration, RegistrationStatus
+from registrations.services import cancel, seats_left
 
 from . import conf, services, stripe_gateway
 from .errors import PaymentError
@@ -24,15 +27,10 @@ from .pricing import may_be_free, payment_due, price_for, training_of
 
 
 def _generic_register_url(occurrence):
-    try:
-        return reverse("registrations:register", kwargs={"occurrence_id": occurrence.pk})
-    except NoReverseMatch:
-        return None
+    return reverse("registrations:register", kwargs={"occurrence_id": occurrence.pk})
 
 
 def _training_occurrence(occurrence_id):
-    from registrations.models import Occurrence
-
     occurrence = get_object_or_404(Occurrence.objects.select_related("page"), pk=occurrence_id, page__live=True)
     training = training_of(occurrence)
     if training is None:
@@ -67,8 +65,6 @@ def _build_urls(request):
 
 
 def _start_context(request, occurrence, training, *, invoice_form=None):
-    from registrations.services import seats_left
-
     return {
         "occurrence": occurrence,
         "training": training,
@@ -91,16 +87,13 @@ def _guard(request, occurrence, training):
     if closed:
         return _notice(request, closed, status=410)
     if not request.user.is_authenticated:
-        if may_be_free(training) and _generic_register_url(occurrence):
+        if may_be_free(training):
             return redirect(_generic_register_url(occurrence))
         return redirect_to_login(request.get_full_path())
     if not may_take_part(request.user, occurrence.audience):
         return _notice(request, _("Cette formation est réservée aux membres du réseau."), status=403)
     if payment_due(occurrence, request.user, training=training) is None:
-        url = _generic_register_url(occurrence)
-        if url:
-            return redirect(url)
-        return _notice(request, _("Cette formation est gratuite pour vous."), status=409)
+        return redirect(_generic_register_url(occurrence))
     return None
 
 
@@ -108,8 +101,6 @@ def _guard(request, occurrence, training):
 @require_GET
 def start(request, occurrence_id):
     """Paying for a run: the price from the database, the live seat count, card or invoice."""
-    from registrations.models import Registration
-
     occurrence, training = _training_occurrence(occurrence_id)
     response = _guard(request, occurrence, training)
     if response is not None:
@@ -134,8 +125,6 @@ def _registration_error(request, occurrence, training, error, *, invoice_form=No
 
 @require_POST
 def pay_by_card(request, occurrence_id):
-    from registrations.errors import RegistrationError
-
     occurrence, training = _training_occurrence(occurrence_id)
     response = _guard(request, occurrence, training)
     if response is not None:
@@ -157,8 +146,6 @@ def pay_by_card(request, occurrence_id):
 
 @require_POST
 def pay_by_invoice(request, occurrence_id):
-    from registrations.errors import RegistrationError
-
     occurrence, training = _training_occurrence(occurrence_id)
     response = _guard(request, occurrence, training)
     if response is not None:
@@ -239,9 +226,6 @@ def checkout_cancelled(request, payment_id):
         return redirect_to_login(request.get_full_path())
     payment = _own_payment(request, payment_id)
     if request.method == "POST":
-        from registrations.models import RegistrationStatus
-        from registrations.services import cancel
-
         if (
             payment.status == PaymentStatus.PENDING
             and payment.registration.status == RegistrationStatus.PENDING_PAYMENT
@@ -335,7 +319,6 @@ def stripe_webhook(request):
         return _bad_request(_("Contenu JSON invalide."))
     if not isinstance(event, dict):
         return _bad_request(_("Contenu JSON invalide."))
-    from registrations.errors import RegistrationError
 
     try:
         outcome = services.handle_event(event)
