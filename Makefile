@@ -63,9 +63,10 @@ test: install ## Run the whole test suite (PostgreSQL when DATABASE_URL points t
 test-fast: install ## Run the tests without the browser
 	DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
-lint: install ## Check style with ruff
+lint: install ## Check style with ruff and the layers of DESIGN.md with import-linter
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=. $(BIN)/lint-imports --no-logo
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .

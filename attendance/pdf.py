@@ -1,26 +1,4 @@
-"""PDFs of attendance: the sign-in sheet (feuille d'émargement) and the certificate
-(attestation de présence / de formation), rendered by WeasyPrint from templates."""
-
-from django.conf import settings
-from django.http import HttpResponse
-from django.template.loader import render_to_string
-from django.utils.text import slugify
-
-
-def render_pdf(template_name, context, *, request=None):
-    from weasyprint import HTML
-
-    html = render_to_string(template_name, context, request=request)
-    base_url = request.build_absolute_uri("/") if request is not None else str(settings.BASE_DIR)
-    return HTML(string=html, base_url=base_url).write_pdf()
-
-
-def pdf_response(content, filename, *, inline=True):
-    response = HttpResponse(content, content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{slugify(filename)}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+"""What the attendance PDFs (sign-in sheet, certificate) read from an owner page; ``base.pdf`` renders them."""
 
 
 def trainers_of(page):
@@ -42,11 +20,3 @@ def trainers_of(page):
         if name.strip():
             names.append(name.strip())
     return names
-
-
-def hours_display(value):
-    """Hours the French way, without useless decimals: 14, 10,5, 10,25."""
-    from decimal import Decimal
-
-    number = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
-    return f"{number:f}".replace(".", ",")

@@ -14,32 +14,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base.errors import DomainError
+from base.hours import hours
 from registrations.models import (
     Attendance,
     AttendanceStatus,
     OccurrencePart,
     Registration,
-    RegistrationChange,
     RegistrationSource,
     RegistrationStatus,
 )
-from registrations.models.attendance import ATTENDED_STATUSES
+from registrations.models.attendance import ATTENDED_STATUSES, PART_DURATION, attended_exists
+from registrations.services import register
 
 CHECKIN_SALT = "attendance.checkin"
 
 
-class AttendanceError(Exception):
-    """Attendance refused. ``code`` is stable; ``message`` is French; ``field`` names the form
-    field concerned, when there is one."""
-
-    def __init__(self, message, code, field=None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
-
-    def __str__(self):
-        return f"{self.code}: {self.message}"
+class AttendanceError(DomainError):
+    """Attendance refused. See ``base.errors.DomainError``."""
 
 
 # ------------------------------------------------------------------------------- recording
@@ -95,8 +87,6 @@ def confirmed_for_part(part):
     """Confirmed registrations of the part's occurrence with their attendance for that part
     (attributes ``attendance_status`` and ``attendance_note``; ``has_attended`` any part),
     in two queries."""
-    from reports.queries import attended_exists
-
     registrations = list(
         Registration.objects.confirmed()
         .filter(occurrence_id=part.occurrence_id)
@@ -208,47 +198,19 @@ def check_in(token, *, actor, now=None):
 def add_walk_in(occurrence, *, first_name, last_name, email, organisation=None, organisation_name="", actor):
     """Register someone who came without registering, on the spot (source WALK_IN, confirmed).
 
-    Uses the engine's ``register()`` when it exists; raises its RegistrationError (``message``,
-    ``code``) when refused, e.g. someone already registered."""
+    Raises the engine's RegistrationError (``message``, ``code``) when refused, e.g. someone
+    already registered."""
     guest = {
         "first_name": first_name.strip(),
         "last_name": last_name.strip(),
         "email": email.strip(),
         "organisation_name": organisation_name or (organisation.name if organisation else ""),
     }
-    try:
-        from registrations.services import register
-    except ImportError:
-        register = None
     with transaction.atomic():
-        if register is not None:
-            registration = register(occurrence, guest=guest, source=RegistrationSource.WALK_IN, actor=actor)
-        else:
-            registration = _create_walk_in(occurrence, guest, actor)
+        registration = register(occurrence, guest=guest, source=RegistrationSource.WALK_IN, actor=actor)
         if organisation is not None and registration.organisation_id != organisation.pk:
             registration.organisation = organisation
             registration.save(update_fields=["organisation", "updated_at"])
-    return registration
-
-
-def _create_walk_in(occurrence, guest, actor):
-    from registrations.errors import RegistrationError
-
-    if Registration.objects.active().filter(occurrence=occurrence, email__iexact=guest["email"]).exists():
-        raise RegistrationError(_("Cette personne est déjà inscrite à cette date."), "already_registered")
-    registration = Registration.objects.create(
-        occurrence=occurrence,
-        status=RegistrationStatus.CONFIRMED,
-        source=RegistrationSource.WALK_IN,
-        confirmed_at=timezone.now(),
-        **guest,
-    )
-    RegistrationChange.objects.create(
-        registration=registration,
-        to_status=RegistrationStatus.CONFIRMED,
-        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
-        note=_("présent sans inscription"),
-    )
     return registration
 
 
@@ -257,9 +219,6 @@ def _create_walk_in(occurrence, guest, actor):
 
 def attended_hours(registration):
     """Hours actually attended: the sum of the attended parts' durations (one query)."""
-    from reports.figures import hours
-    from reports.queries import PART_DURATION
-
     total = registration.attendances.filter(status__in=ATTENDED_STATUSES).aggregate(total=Sum(PART_DURATION))
     return hours(total["total"])
 
@@ -267,8 +226,6 @@ def attended_hours(registration):
 def certificate_registrations(user):
     """The person's registrations with attendance recorded (present or late at least once),
     each annotated with ``attended`` (a timedelta): what « Mes attestations » lists."""
-    from reports.queries import attended_exists
-
     return (
         Registration.objects.confirmed()
         .filter(user=user)

@@ -15,16 +15,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from base.french_dates import safe_date
+from base.hours import hours_display
+from base.pdf import pdf_response, render_pdf
+from base.staff import admin_context, is_staff, require_staff
 from members.models import Organisation
+from registrations.errors import RegistrationError
 from registrations.models import AttendanceStatus, Occurrence, OccurrencePart, Registration, RegistrationStatus
-from reports.periods import safe_date
 
 from . import conf, services
-from .pdf import hours_display, pdf_response, render_pdf, trainers_of
-from .staff import admin_context, require_staff
+from .pdf import trainers_of
 
 
 def _index_url():
@@ -186,8 +190,6 @@ def _save_sheet(request, occurrence, part):
 
 
 def _walk_in(request, occurrence, part, form):
-    from registrations.errors import RegistrationError
-
     if not form.is_valid():
         return None
     data = form.cleaned_data
@@ -263,7 +265,7 @@ def signin_sheet(request, occurrence_id, day):
         "blank_rows": range(3),
     }
     content = render_pdf("attendance/pdf/signin_sheet.html", context, request=request)
-    return pdf_response(content, f"emargement-{occurrence.page.slug}-{date:%Y-%m-%d}")
+    return pdf_response(content, slugify(f"emargement-{occurrence.page.slug}-{date:%Y-%m-%d}") + ".pdf")
 
 
 @login_required
@@ -272,7 +274,7 @@ def certificate(request, registration_id):
     registration = get_object_or_404(
         Registration.objects.select_related("occurrence__page", "organisation", "user"), pk=registration_id
     )
-    is_editor = request.user.is_staff or request.user.is_superuser
+    is_editor = is_staff(request.user)
     if registration.user_id != request.user.pk and not is_editor:
         raise PermissionDenied(_("Cette attestation ne vous concerne pas."))
     attended = services.attended_hours(registration)
@@ -300,4 +302,4 @@ def certificate(request, registration_id):
         "today": timezone.localdate(),
     }
     content = render_pdf("attendance/pdf/certificate.html", context, request=request)
-    return pdf_response(content, f"attestation-{page.slug}-{registration.last_name}", inline=False)
+    return pdf_response(content, slugify(f"attestation-{page.slug}-{registration.last_name}") + ".pdf", inline=False)

@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
+from base.staff import StaffMenuItem, is_staff
 from members.account import AccountSection
 from registrations.models import Occurrence
 
 from . import admin_urls, services
-from .staff import StaffMenuItem, is_staff
 
 QR_EMAIL_KINDS = ("confirmed", "promoted")
 
@@ -35,13 +35,13 @@ def attendance_page_button(page, user, view_name, next_url=None):
 
 
 @hooks.register("registration_email")
-def add_checkin_qr_code(registration, message, kind):
+def add_checkin_qr_code(registration, email, kind):
     """Confirmation e-mails carry the person's QR code: scanned at the door, it checks them in."""
     if kind not in QR_EMAIL_KINDS:
         return
-    message.attach("code-qr-presence.png", services.qr_png(registration), "image/png")
-    message.body += "\n\n" + _(
-        "Le jour venu, présentez le code QR joint (code-qr-presence.png) à l'accueil : il enregistre votre présence."
+    email.attach("code-qr-presence.png", services.qr_png(registration), "image/png")
+    email.add_paragraph(
+        _("Le jour venu, présentez le code QR joint (code-qr-presence.png) à l'accueil : il enregistre votre présence.")
     )
 
 

@@ -10,3 +10,6 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .kinds import register_kinds
+
+        register_kinds()

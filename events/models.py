@@ -15,8 +15,8 @@ from wagtail.search import index
 
 from recurrence.fields import RecurrenceField
 
-from home.blocks import BaseStreamBlock, DocumentLinkBlock
-from home.models import SectionIndexPage
+from base.blocks import BaseStreamBlock, DocumentLinkBlock
+from base.pages import SectionIndexPage
 from members.audience import Audience
 
 from .fields import ChoiceListField

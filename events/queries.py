@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from members.audience import Audience, audiences_for
+from members.privacy import viewable_pages
 from registrations.models import Occurrence, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
-from search.privacy import viewable_pages
 from sectors.models import Sector
+from workinggroups.models import WorkingGroupPage
 
 from .models import OTHER_KINDS, EventFormat, EventKind, kind_label
 from .schedule import local_zone
@@ -76,8 +77,6 @@ class AgendaFilters:
 
     @cached_property
     def groups(self):
-        from workinggroups.models import WorkingGroupPage
-
         return [(g.slug, g.title) for g in WorkingGroupPage.objects.live().order_by("title").only("slug", "title")]
 
     def choices(self, name):

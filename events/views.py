@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
 from members.audience import Audience, audiences_for
+from members.privacy import page_is_viewable
 from registrations.models import Occurrence, OccurrenceStatus, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
-from search.privacy import page_is_viewable
 from sectors.models import Sector
+from workinggroups.models import WorkingGroupPage
 
 from . import conf
 from .ical import build_calendar
@@ -108,8 +109,6 @@ def kind_feed(request, kind):
 
 @require_GET
 def working_group_feed(request, slug):
-    from workinggroups.models import WorkingGroupPage
-
     group = WorkingGroupPage.objects.live().filter(slug=slug).first()
     if group is None:
         raise Http404(_("Ce groupe de travail n'existe pas."))

@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from base.staff import is_staff
+
 from .models import Question, QuestionStatus
 from .services import HelpdeskError, close, draft_faq_entry
 from .views import handle_reply
 
 
 def _staff_only(request):
-    if not (request.user.is_staff or request.user.is_superuser):
+    if not is_staff(request.user):
         raise PermissionDenied
 
 

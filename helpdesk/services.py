@@ -9,20 +9,20 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from base.errors import DomainError
+from base.staff import is_staff_account
+
 from . import conf
 from .models import Attachment, FaqEntry, Message, Question, QuestionStatus
 
 
-class HelpdeskError(Exception):
-    def __init__(self, message, code):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class HelpdeskError(DomainError):
+    """A helpdesk rule refused the request. See ``base.errors.DomainError``."""
 
 
 def may_ask(user):
     """Members ask questions; so may the staff (to test). Anonymous visitors and suppliers may not."""
-    return user.is_authenticated and (user.is_member or user.is_staff)
+    return user.is_authenticated and (user.is_member or is_staff_account(user))
 
 
 def check_rate(user, *, now=None):
@@ -68,7 +68,7 @@ def reply(question, *, author, body, files=None, from_staff=False):
     member by e-mail; a member's follow-up reopens it."""
     question = Question.objects.select_for_update().get(pk=question.pk)
     if from_staff:
-        if not author.is_staff:
+        if not is_staff_account(author):
             raise HelpdeskError(_("Seule l'équipe du réseau peut répondre."), code="forbidden")
     else:
         if author.pk != question.author_id:

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from base.staff import is_staff
+
 from .forms import QuestionForm, ReplyForm, attachment_rules
 from .models import Attachment, Question
 from .services import HelpdeskError, ask, may_ask, reply
@@ -103,7 +105,7 @@ def attachment_view(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     attachment = get_object_or_404(Attachment.objects.select_related("message__question"), pk=pk)
-    if not (request.user.is_staff or attachment.message.question.author_id == request.user.pk):
+    if not (is_staff(request.user) or attachment.message.question.author_id == request.user.pk):
         raise Http404
     content_type = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

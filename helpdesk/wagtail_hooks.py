@@ -2,10 +2,10 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from base.staff import StaffMenuItem
 from members.account import AccountSection
 
 from . import admin_urls
@@ -15,11 +15,6 @@ from .models import FaqEntry, Question
 @hooks.register("register_admin_urls")
 def register_helpdesk_admin_urls():
     return [path("assistance/", include((admin_urls, "helpdesk_admin"), namespace="helpdesk_admin"))]
-
-
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_staff or request.user.is_superuser
 
 
 @hooks.register("register_admin_menu_item")

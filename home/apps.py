@@ -7,8 +7,6 @@ class HomeConfig(AppConfig):
     verbose_name = _("Accueil")
 
     def ready(self):
-        from . import signals  # noqa: F401
-
         neutralise_formulas_in_wagtail_exports()
 
 

@@ -7,7 +7,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import BaseStreamBlock
+from base.blocks import BaseStreamBlock
+
+from .queries import homepage_sections
 
 
 class HomePage(Page):
@@ -50,8 +52,6 @@ class HomePage(Page):
         verbose_name = _("page d'accueil")
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import homepage_sections
-
         context = super().get_context(request, *args, **kwargs)
         context.update(homepage_sections(request))
         return context
@@ -122,24 +122,6 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("paramètres du site")
-
-
-class SectionIndexPage(Page):
-    """Base of the site's section pages (/agenda/, /formations/, …): a singleton under home with an intro."""
-
-    intro = RichTextField(
-        _("introduction"),
-        blank=True,
-        features=["bold", "italic", "link"],
-        help_text=_("Texte affiché en tête de la section."),
-    )
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    max_count = 1
-    parent_page_types = ["home.HomePage"]
-
-    class Meta:
-        abstract = True
 
 
 class DemoVersion(models.Model):

@@ -1,6 +1,7 @@
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -19,6 +20,4 @@ def healthz(request):
 
 
 def csrf_failure(request, reason=""):
-    from django.shortcuts import render
-
     return render(request, "403_csrf.html", status=403)

@@ -3,8 +3,6 @@ from django.template.response import TemplateResponse
 from wagtail import hooks
 from wagtail.models import BaseViewRestriction
 
-from .caching import clear_page_cache
-
 
 def _refused_by_group_rule(restrictions, request):
     return any(
@@ -29,11 +27,3 @@ def explain_members_only_page(page, request, serve_args, serve_kwargs):
 @hooks.register("before_serve_document", order=-10)
 def explain_members_only_document(document, request):
     return _explain_refusal(request, document.collection.get_view_restrictions(), "document", {"document": document})
-
-
-@hooks.register("after_publish_page")
-@hooks.register("after_unpublish_page")
-@hooks.register("after_delete_page")
-@hooks.register("after_move_page")
-def clear_cached_pages(request, page, *args, **kwargs):
-    clear_page_cache()

@@ -6,6 +6,8 @@ Who may *see* a page is Wagtail privacy (groups); this decides who may *take par
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from base.staff import is_staff_account
+
 
 class Audience(models.TextChoices):
     EVERYONE = "everyone", _("Tout public")
@@ -18,9 +20,9 @@ def audiences_for(user):
     allowed = {Audience.EVERYONE}
     if user is None or not user.is_authenticated:
         return allowed
-    if user.is_staff or user.is_member:
+    if is_staff_account(user) or user.is_member:
         allowed.add(Audience.MEMBERS)
-    if user.is_staff or user.is_supplier:
+    if is_staff_account(user) or user.is_supplier:
         allowed.add(Audience.SUPPLIERS)
     return allowed
 

@@ -1,4 +1,4 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -41,11 +41,8 @@ class PersonCreateView(SyncGroupsMixin, CreateView):
 
 
 def personal_data_url(person):
-    """The personal-data admin page (export, erasure) of the personaldata app, if installed."""
-    try:
-        return reverse("personaldata_admin:person", args=[person.pk])
-    except NoReverseMatch:
-        return ""
+    """The personal-data admin page (export, erasure) of the person."""
+    return reverse("personaldata_admin:person", args=[person.pk])
 
 
 class PersonEditView(SyncGroupsMixin, EditView):

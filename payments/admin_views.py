@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from registrations.models import Occurrence
+from trainings.models import TrainingPage
+
 from .errors import PaymentError
 from .models import CreditNote, Invoice, Payment, PaymentStatus, Refund
 from .services import issue_credit_note, mark_invoice_paid, request_refund, retry_refund
@@ -91,8 +94,6 @@ def payment_refund(request, pk):
 
 def run_payments(request, occurrence_id):
     """Payments, invoices and credit notes of one training run, with totals."""
-    from registrations.models import Occurrence
-
     _require(request, "view_payment")
     occurrence = get_object_or_404(Occurrence.objects.select_related("page"), pk=occurrence_id)
     payments = list(
@@ -139,9 +140,6 @@ def refund_retry(request, pk):
 def training_payments(request, page_id):
     """A training's runs with their payment totals, each linking to its payments."""
     from django.db.models import Count, Q
-
-    from registrations.models import Occurrence
-    from trainings.models import TrainingPage
 
     _require(request, "view_payment")
     training = get_object_or_404(TrainingPage, pk=page_id)

@@ -20,10 +20,6 @@ def stripe_secret_key():
     return getattr(settings, "STRIPE_SECRET_KEY", "")
 
 
-def stripe_publishable_key():
-    return getattr(settings, "STRIPE_PUBLISHABLE_KEY", "")
-
-
 def stripe_webhook_secret():
     return getattr(settings, "STRIPE_WEBHOOK_SECRET", "")
 

@@ -5,10 +5,11 @@ import datetime
 import re
 from decimal import Decimal
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lxml import etree
+
+from base.pdf import render_pdf
 
 from . import conf
 
@@ -142,11 +143,9 @@ def cii_xml(document):
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def render_pdf(template_name, context):
-    import weasyprint
-
-    html = render_to_string(template_name, {"seller": conf.seller(), **context})
-    return weasyprint.HTML(string=html, base_url=".").write_pdf(pdf_variant="pdf/a-3b")
+def render_billing_pdf(template_name, context):
+    """PDF/A-3, as Factur-X requires."""
+    return render_pdf(template_name, {"seller": conf.seller(), **context}, variant="pdf/a-3b")
 
 
 def billing_pdf(document):
@@ -156,7 +155,7 @@ def billing_pdf(document):
     from .models import CreditNote
 
     is_credit_note = isinstance(document, CreditNote)
-    pdf = render_pdf(
+    pdf = render_billing_pdf(
         "payments/pdf/billing_document.html",
         {
             "document": document,
@@ -173,7 +172,7 @@ def quote_pdf(occurrence, price, *, training, person=None, today=None):
     """A quote (devis) for one seat on a run, valid 30 days."""
     today = today or timezone.localdate()
     number = f"DEVIS-{occurrence.pk}-{today:%Y%m%d}"
-    return number, render_pdf(
+    return number, render_billing_pdf(
         "payments/pdf/quote.html",
         {
             "number": number,

@@ -1,10 +1,5 @@
-class PaymentError(Exception):
-    """A payment rule refused the request. ``code`` is stable; ``message`` is French."""
+from base.errors import DomainError
 
-    def __init__(self, message, code):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
-    def __str__(self):
-        return f"{self.code}: {self.message}"
+class PaymentError(DomainError):
+    """A payment rule refused the request. See ``base.errors.DomainError``."""

@@ -48,11 +48,3 @@ class InvoiceBillingForm(forms.Form):
         if not value:
             raise forms.ValidationError(_("Indiquez l'entité facturée."))
         return value
-
-
-class PaymentChoiceForm(forms.Form):
-    method = forms.ChoiceField(
-        label=_("Mode de paiement"),
-        choices=[("card", _("Carte bancaire")), ("invoice", _("Sur facture"))],
-        error_messages={"invalid_choice": _("Choisissez la carte bancaire ou la facture.")},
-    )

@@ -3,7 +3,11 @@
 import dataclasses
 from decimal import Decimal
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from trainings.models import OCCURRENCE_KIND, TrainingPage
 
 from .models import PriceCategory
 
@@ -24,8 +28,6 @@ class Price:
 
 def training_of(occurrence):
     """The TrainingPage owning ``occurrence``, or None when it is not a training run."""
-    from trainings.models import OCCURRENCE_KIND, TrainingPage
-
     if occurrence.kind != OCCURRENCE_KIND:
         return None
     return TrainingPage.objects.filter(pk=occurrence.page_id).first()
@@ -58,6 +60,18 @@ def price_of(occurrence, *, member, training=None):
     )
 
 
+def payment_due(occurrence, user, *, training=None):
+    """The eligibility rule for paid training runs, the one the registration view, the payment
+    views and the engine's admin all apply: the Price ``user`` (None or anonymous: a non-member)
+    must pay before holding a seat on ``occurrence``, or None when nothing is due (not a training
+    run, a training free for everyone, or free for this person)."""
+    training = training or training_of(occurrence)
+    if training is None or may_be_free(training):
+        return None
+    price = price_for(occurrence, user, training=training)
+    return None if price.is_free else price
+
+
 def may_be_free(training):
     """True when nobody pays for this training (everyone registers through the generic flow)."""
     member_free = training.free_for_members or not training.price_member
@@ -65,7 +79,4 @@ def may_be_free(training):
 
 
 def _local_date(value):
-    from django.utils import timezone
-    from django.utils.formats import date_format
-
     return date_format(timezone.localtime(value), "j F Y")

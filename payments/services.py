@@ -15,6 +15,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registrations.errors import RegistrationError
+from registrations.models import RegistrationStatus
+from registrations.services import cancel, confirm, lock_occurrence, register
+
 from . import conf, stripe_gateway
 from .errors import PaymentError
 from .models import (
@@ -29,7 +33,7 @@ from .models import (
     RefundStatus,
     StripeEvent,
 )
-from .pricing import price_for, training_of
+from .pricing import payment_due, training_of
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
@@ -43,8 +47,8 @@ def _paid_price(occurrence, user):
     training = training_of(occurrence)
     if training is None:
         raise PaymentError(_("Cette date n'est pas une session de formation."), "not_a_training")
-    price = price_for(occurrence, user, training=training)
-    if price.is_free:
+    price = payment_due(occurrence, user, training=training)
+    if price is None:
         raise PaymentError(_("Cette formation est gratuite pour vous : inscrivez-vous directement."), "free")
     return price
 
@@ -69,9 +73,6 @@ def start_card_payment(occurrence, *, user, build_urls):
     ``build_urls(payment)`` returns (success_url, cancel_url). Returns (registration, payment,
     checkout_url); checkout_url is None when the person is on the waiting list (they pay once a
     seat frees up). Raises PaymentError or the engine's RegistrationError."""
-    from registrations.models import RegistrationStatus
-    from registrations.services import cancel, register
-
     if not conf.card_payment_enabled():
         raise PaymentError(_("Le paiement par carte n'est pas disponible pour le moment."), "card_unavailable")
     price = _paid_price(occurrence, user)
@@ -118,9 +119,6 @@ def register_with_invoice(occurrence, *, user, billing):
     """Register ``user`` and bill their organisation: confirmed (with an invoice issued) or on the
     waiting list (the invoice follows when a seat frees up). ``billing``: billing_entity,
     billing_siret, billing_address, purchase_order, chorus_service_code (already validated)."""
-    from registrations.models import RegistrationStatus
-    from registrations.services import register
-
     price = _paid_price(occurrence, user)
     with transaction.atomic():
         registration = register(occurrence, user=user)
@@ -243,8 +241,6 @@ def mark_invoice_paid(invoice, *, actor=None, paid_on=None):
 
 def _locked_payment(**lookup):
     """Lock the occurrence, then the payment (the lock order of the whole app)."""
-    from registrations.services import lock_occurrence
-
     payment = Payment.objects.filter(**lookup).select_related("registration").first()
     if payment is None:
         return None
@@ -259,9 +255,6 @@ def fulfil_checkout_session(session):
     Paid: the payment is marked paid and the registration confirmed; if its hold expired and no
     seat is left, the payment is refunded in full and the person told. Returns the payment (None
     for a session the site does not know)."""
-    from registrations.errors import RegistrationError
-    from registrations.services import confirm
-
     if not session.get("id"):
         return None
     payment = _locked_payment(stripe_session_id=session["id"])
@@ -294,9 +287,6 @@ def fulfil_checkout_session(session):
 @transaction.atomic
 def fail_checkout_session(session, *, status=PaymentStatus.FAILED):
     """The session expired or its asynchronous payment failed: give the held seat back."""
-    from registrations.models import RegistrationStatus
-    from registrations.services import cancel
-
     payment = _locked_payment(stripe_session_id=session.get("id") or "-")
     if payment is None or payment.status != PaymentStatus.PENDING:
         return payment  # already paid (events out of order) or already closed

@@ -7,16 +7,15 @@ ever reaches the network.
 
 import stripe
 
+from base.errors import DomainError
+
 from . import conf
 
 
-class GatewayError(Exception):
-    """Stripe could not be reached or refused the request; ``message`` is French."""
+class GatewayError(DomainError):
+    """Stripe could not be reached or refused the request. See ``base.errors.DomainError``."""
 
-    def __init__(self, message, code="stripe_error"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    default_code = "stripe_error"
 
 
 def http_client():

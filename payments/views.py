@@ -2,9 +2,9 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -12,25 +12,25 @@ from django.views.decorators.http import require_GET, require_POST
 
 import stripe
 
+from base.pdf import pdf_response
+from base.staff import is_staff
 from members.audience import may_take_part
+from registrations.errors import RegistrationError
+from registrations.models import Occurrence, Registration, RegistrationStatus
+from registrations.services import cancel, seats_left
 
 from . import conf, services, stripe_gateway
 from .errors import PaymentError
 from .forms import InvoiceBillingForm
 from .models import CreditNote, Invoice, Payment, PaymentStatus
-from .pricing import may_be_free, price_for, training_of
+from .pricing import may_be_free, payment_due, price_for, training_of
 
 
 def _generic_register_url(occurrence):
-    try:
-        return reverse("registrations:register", kwargs={"occurrence_id": occurrence.pk})
-    except NoReverseMatch:
-        return None
+    return reverse("registrations:register", kwargs={"occurrence_id": occurrence.pk})
 
 
 def _training_occurrence(occurrence_id):
-    from registrations.models import Occurrence
-
     occurrence = get_object_or_404(Occurrence.objects.select_related("page"), pk=occurrence_id, page__live=True)
     training = training_of(occurrence)
     if training is None:
@@ -65,8 +65,6 @@ def _build_urls(request):
 
 
 def _start_context(request, occurrence, training, *, invoice_form=None):
-    from registrations.services import seats_left
-
     return {
         "occurrence": occurrence,
         "training": training,
@@ -89,16 +87,13 @@ def _guard(request, occurrence, training):
     if closed:
         return _notice(request, closed, status=410)
     if not request.user.is_authenticated:
-        if may_be_free(training) and _generic_register_url(occurrence):
+        if may_be_free(training):
             return redirect(_generic_register_url(occurrence))
         return redirect_to_login(request.get_full_path())
     if not may_take_part(request.user, occurrence.audience):
         return _notice(request, _("Cette formation est réservée aux membres du réseau."), status=403)
-    if price_for(occurrence, request.user, training=training).is_free:
-        url = _generic_register_url(occurrence)
-        if url:
-            return redirect(url)
-        return _notice(request, _("Cette formation est gratuite pour vous."), status=409)
+    if payment_due(occurrence, request.user, training=training) is None:
+        return redirect(_generic_register_url(occurrence))
     return None
 
 
@@ -106,8 +101,6 @@ def _guard(request, occurrence, training):
 @require_GET
 def start(request, occurrence_id):
     """Paying for a run: the price from the database, the live seat count, card or invoice."""
-    from registrations.models import Registration
-
     occurrence, training = _training_occurrence(occurrence_id)
     response = _guard(request, occurrence, training)
     if response is not None:
@@ -132,8 +125,6 @@ def _registration_error(request, occurrence, training, error, *, invoice_form=No
 
 @require_POST
 def pay_by_card(request, occurrence_id):
-    from registrations.errors import RegistrationError
-
     occurrence, training = _training_occurrence(occurrence_id)
     response = _guard(request, occurrence, training)
     if response is not None:
@@ -155,8 +146,6 @@ def pay_by_card(request, occurrence_id):
 
 @require_POST
 def pay_by_invoice(request, occurrence_id):
-    from registrations.errors import RegistrationError
-
     occurrence, training = _training_occurrence(occurrence_id)
     response = _guard(request, occurrence, training)
     if response is not None:
@@ -188,7 +177,7 @@ def pay_by_invoice(request, occurrence_id):
 
 def _own_payment(request, payment_id):
     payment = get_object_or_404(Payment.objects.select_related("registration__occurrence__page"), pk=payment_id)
-    if not (request.user.is_staff or payment.registration.user_id == request.user.pk):
+    if not (is_staff(request.user) or payment.registration.user_id == request.user.pk):
         raise Http404
     return payment
 
@@ -226,7 +215,7 @@ def checkout_success(request):
             request,
             _("Nous vérifions votre paiement auprès de la banque : vous recevrez un e-mail dès sa confirmation."),
         )
-    if request.user.is_authenticated and (request.user.is_staff or payment.registration.user_id == request.user.pk):
+    if request.user.is_authenticated and (is_staff(request.user) or payment.registration.user_id == request.user.pk):
         return redirect("payments:payment", payment_id=payment.pk)
     return render(request, "payments/success.html", {"payment": payment})
 
@@ -237,9 +226,6 @@ def checkout_cancelled(request, payment_id):
         return redirect_to_login(request.get_full_path())
     payment = _own_payment(request, payment_id)
     if request.method == "POST":
-        from registrations.models import RegistrationStatus
-        from registrations.services import cancel
-
         if (
             payment.status == PaymentStatus.PENDING
             and payment.registration.status == RegistrationStatus.PENDING_PAYMENT
@@ -282,14 +268,7 @@ def quote(request, occurrence_id):
             title=_("Devis"),
         )
     number, pdf = quote_pdf(occurrence, price, training=training, person=user)
-    return _pdf_response(pdf, f"{number}.pdf")
-
-
-def _pdf_response(pdf, filename):
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf, f"{number}.pdf", inline=False)
 
 
 def _document_pdf(request, model, number):
@@ -300,9 +279,9 @@ def _document_pdf(request, model, number):
     related = "payment__registration" if model is Invoice else "invoice__payment__registration"
     document = get_object_or_404(model.objects.select_related(related), number=number)
     registration = document.payment.registration if model is Invoice else document.invoice.payment.registration
-    if not (request.user.is_staff or registration.user_id == request.user.pk):
+    if not (is_staff(request.user) or registration.user_id == request.user.pk):
         raise Http404
-    return _pdf_response(billing_pdf(document), f"{document.number}.pdf")
+    return pdf_response(billing_pdf(document), f"{document.number}.pdf", inline=False)
 
 
 @require_GET
@@ -342,7 +321,6 @@ def stripe_webhook(request):
     # PostgreSQL refuses NUL in text and jsonb: never a legitimate Stripe event.
     if not isinstance(event, dict) or "\\u0000" in payload:
         return _bad_request(_("Contenu JSON invalide."))
-    from registrations.errors import RegistrationError
 
     try:
         outcome = services.handle_event(event)

@@ -13,6 +13,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from members.account import AccountSection
+from trainings.models import TrainingPage
 
 from . import admin_views
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     RefundStatus,
     StripeEvent,
 )
+from .pricing import payment_due
 
 
 class ServiceOnlyPolicy(ModelPermissionPolicy):
@@ -286,8 +288,6 @@ def register_payments_admin_urls():
 
 
 def _training_payments_button(page, user, priority):
-    from trainings.models import TrainingPage
-
     if isinstance(page.specific_deferred, TrainingPage) and user.has_perm("payments.view_payment"):
         yield Button(
             gettext_lazy("Paiements et factures"),
@@ -310,20 +310,19 @@ def training_payments_listing_button(page, user, next_url=None):
 @hooks.register("before_register")
 def send_paid_trainings_to_payment(request, occurrence):
     """The generic register view sends paid training runs to the payment flow."""
-    from .pricing import may_be_free, price_for, training_of
-
-    if occurrence.kind != "training":
-        return None
-    training = training_of(occurrence)
-    if training is None or may_be_free(training):
-        return None
-    if request.user.is_authenticated and price_for(occurrence, request.user, training=training).is_free:
+    if payment_due(occurrence, request.user) is None:
         return None
     return redirect("payments:start", occurrence_id=occurrence.pk)
 
 
+@hooks.register("registration_payment_due")
+def paid_training_runs(occurrence, user):
+    """The engine asks before an editor adds someone: is a payment due?"""
+    return payment_due(occurrence, user) is not None
+
+
 @hooks.register("registration_email")
-def add_payment_receipt(registration, message, kind):
+def add_payment_receipt(registration, email, kind):
     """Confirmation e-mails of paid registrations say what was paid and where the invoice is."""
     if kind not in ("confirmed", "promoted"):
         return
@@ -336,20 +335,17 @@ def add_payment_receipt(registration, message, kind):
     )
     if payment is None:
         return
-    lines = []
     if payment.status == PaymentStatus.PAID and payment.method == PaymentMethod.CARD:
-        lines.append(
+        email.add_paragraph(
             _("Paiement reçu : %(amount)s € TTC par carte bancaire.")
             % {"amount": f"{payment.amount:.2f}".replace(".", ",")}
         )
     invoice = getattr(payment, "invoice", None)
     if invoice is not None:
-        lines.append(
+        email.add_paragraph(
             _("Votre facture %(number)s est disponible dans votre compte, rubrique « Mes factures ».")
             % {"number": invoice.number}
         )
-    if lines:
-        message.body = message.body.rstrip() + "\n\n" + "\n".join(lines) + "\n"
 
 
 def _my_documents(request):

@@ -14,12 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wagtail.admin import messages
 
+from base.staff import is_staff, is_staff_account
+
 from .services import PersonalDataError, erase_email, erase_person, is_erased_email
 from .views import CHANGE_USER, json_download
 
 
 def require_change_user(request):
-    if not (request.user.is_staff and request.user.has_perm(CHANGE_USER)):
+    if not (is_staff(request.user) and request.user.has_perm(CHANGE_USER)):
         raise PermissionDenied(_("Réservé à l'équipe qui gère les personnes."))
 
 
@@ -54,7 +56,7 @@ def person(request, user_id):
             _("Données personnelles de %(person)s") % {"person": person},
             person=person,
             erased=is_erased_email(person.email),
-            protected=person.is_staff or person.is_superuser,
+            protected=is_staff_account(person),
         ),
     )
 
@@ -86,7 +88,7 @@ def erase(request, user_id):
                 _("Données personnelles de %(person)s") % {"person": person},
                 person=person,
                 erased=is_erased_email(person.email),
-                protected=person.is_staff or person.is_superuser,
+                protected=is_staff_account(person),
                 error=error.message,
             ),
             status=409,

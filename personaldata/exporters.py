@@ -2,6 +2,14 @@
 
 from django.db.models import Prefetch
 
+from attendance.services import certificate_registrations
+from events.models import CalendarToken
+from helpdesk.models import Message, Question
+from members.models import User
+from payments.models import Payment
+from registrations.models import Attendance, Registration
+from timesheets.models import TimeEntry
+
 from .registry import register
 
 
@@ -22,8 +30,6 @@ def account(user):
 
 @register("organisation", order=20)
 def organisation(user):
-    from members.models import User
-
     person = User.objects.select_related("organisation", "supplier").get(pk=user.pk)
     org, supplier = person.organisation, person.supplier
     return {
@@ -33,8 +39,6 @@ def organisation(user):
 
 
 def _registrations(user):
-    from registrations.models import Attendance, Registration
-
     return (
         Registration.objects.filter(user=user)
         .select_related("occurrence__page", "organisation", "supplier")
@@ -83,8 +87,6 @@ def registrations(user):
 
 @register("attestations", order=40)
 def certificates(user):
-    from attendance.services import certificate_registrations
-
     return [
         {
             "inscription": r.pk,
@@ -98,8 +100,6 @@ def certificates(user):
 
 @register("assistance", order=50)
 def helpdesk(user):
-    from helpdesk.models import Message, Question
-
     questions = (
         Question.objects.filter(author=user)
         .select_related("organisation", "sector")
@@ -130,8 +130,6 @@ def helpdesk(user):
 
 @register("paiements", order=60)
 def payments(user):
-    from payments.models import Payment
-
     rows = (
         Payment.objects.filter(registration__user=user)
         .select_related("registration__occurrence__page", "invoice")
@@ -171,15 +169,11 @@ def payments(user):
 
 @register("agenda_personnel", order=70)
 def calendar(user):
-    from events.models import CalendarToken
-
     return {"abonnement_actif": CalendarToken.objects.filter(user=user).exists()}
 
 
 @register("temps_passe", order=80)
 def staff_time(user):
-    from timesheets.models import TimeEntry
-
     return list(
         TimeEntry.objects.filter(person=user)
         .order_by("date", "pk")

@@ -19,6 +19,15 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail.users.models import UserProfile
+
+from base.errors import DomainError
+from base.staff import is_staff_account
+from events.models import CalendarToken
+from helpdesk.models import Attachment, Message, Question, attachment_path
+from payments.models import StripeEvent
+from registrations.models import Attendance, Registration, RegistrationChange
+
 from .models import Erasure
 from .registry import exporters
 
@@ -29,12 +38,8 @@ REDACTED = "[effacé]"
 EXPORT_FORMAT = "reseco-donnees-personnelles/1"
 
 
-class PersonalDataError(Exception):
-    def __init__(self, message, *, code, field=None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
+class PersonalDataError(DomainError):
+    """A personal-data request refused. See ``base.errors.DomainError``."""
 
 
 def is_erased_email(email):
@@ -76,8 +81,6 @@ def _redactor(*terms):
 def _anonymise_registrations(registrations, erasure, redact, main_email=None):
     """Gives each distinct original address its own pseudonym (the person's own address gets
     the account's), empties names, answers and notes. Returns the number of rows."""
-    from registrations.models import Attendance, Registration, RegistrationChange
-
     rows = list(registrations.values_list("pk", "email"))
     if not rows:
         return 0
@@ -121,8 +124,6 @@ def _forget_stripe_events(redact, *emails):
     from django.db.models import TextField
     from django.db.models.functions import Cast
 
-    from payments.models import StripeEvent
-
     for email in emails:
         events = StripeEvent.objects.annotate(text=Cast("payload", TextField())).filter(text__icontains=email)
         for event in events.only("pk", "payload"):
@@ -160,8 +161,6 @@ def _forget_sessions(user):
 
 
 def _anonymise_helpdesk(user, redact):
-    from helpdesk.models import Attachment, Message, Question, attachment_path
-
     questions = list(Question.objects.filter(author=user))
     for question in questions:
         question.topic = redact(question.topic)
@@ -193,7 +192,7 @@ def _safe_filename(name):
 def _check_erasable(user):
     if is_erased_email(user.email):
         raise PersonalDataError(_("Cette personne a déjà été effacée."), code="already_erased")
-    if user.is_staff or user.is_superuser:
+    if is_staff_account(user):
         raise PersonalDataError(
             _("Un membre de l'équipe ne peut pas être effacé : retirez-lui d'abord l'accès à l'administration."),
             code="staff",
@@ -203,9 +202,6 @@ def _check_erasable(user):
 @transaction.atomic
 def erase_person(user, *, actor, reason="request"):
     """Anonymises ``user`` everywhere; returns the Erasure record."""
-    from events.models import CalendarToken
-    from registrations.models import Registration
-
     User = get_user_model()
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_erasable(user)
@@ -230,12 +226,7 @@ def erase_person(user, *, actor, reason="request"):
     _forget_form_submissions(original_email)
     _forget_sessions(user)
     _forget_logs(User, [user.pk], redact)
-    try:
-        from wagtail.users.models import UserProfile
-
-        UserProfile.objects.filter(user=user).delete()
-    except ImportError:  # pragma: no cover
-        pass
+    UserProfile.objects.filter(user=user).delete()
 
     user.email = pseudonym(erasure)
     user.first_name = ""
@@ -254,8 +245,6 @@ def erase_person(user, *, actor, reason="request"):
 def erase_email(email, *, actor, reason="request"):
     """Erases whoever used ``email``: the account if there is one, else the guest's
     registrations (by address only)."""
-    from registrations.models import Registration
-
     email = (email or "").strip()
     if not email or "@" not in email or is_erased_email(email):
         raise PersonalDataError(_("Saisissez une adresse électronique valide."), code="invalid", field="email")
@@ -292,9 +281,6 @@ def retention_cutoff(now=None):
 def inactive_people(cutoff):
     """Accounts (never staff) with no login, registration, attendance or helpdesk message
     since ``cutoff``."""
-    from helpdesk.models import Message
-    from registrations.models import Registration
-
     User = get_user_model()
     recent_registrations = Registration.objects.filter(
         Q(created_at__gte=cutoff) | Q(occurrence__start__gte=cutoff) | Q(attendances__part__start__gte=cutoff)
@@ -314,8 +300,6 @@ def inactive_people(cutoff):
 
 def inactive_guest_emails(cutoff):
     """Addresses of guests (no account) whose every registration is older than ``cutoff``."""
-    from registrations.models import Registration
-
     User = get_user_model()
     accounts = User.objects.annotate(lower_email=Lower("email")).values("lower_email")
     return list(

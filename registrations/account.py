@@ -1,7 +1,7 @@
 """« Mes inscriptions » in « Mon compte »: upcoming and past registrations, with status and
 waiting-list position (a fixed number of queries)."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,11 +10,7 @@ from .services import waitlist_positions
 
 
 def personal_feed_url(request):
-    """The « Mon agenda personnel » section of the events app, when it exists."""
-    try:
-        reverse("events:personal_feed", kwargs={"token": "x"})
-    except NoReverseMatch:
-        return ""
+    """The « Mon agenda personnel » section of « Mon compte »."""
     return reverse("members:account") + "#agenda"
 
 

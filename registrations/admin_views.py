@@ -11,33 +11,24 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from base.staff import is_staff
 from members.models import User
 
 from . import services
 from .errors import RegistrationError
 from .exports import export
 from .forms import SUPPLIER_QUESTIONS, DecisionForm, EditorAddForm, MessageForm, question_label
+from .kinds import by_application, kind_label
 from .models import Occurrence, Registration, RegistrationChange, RegistrationSource, RegistrationStatus
 
 S = RegistrationStatus
 APPLICATION_STATUSES = [S.APPLIED, S.SELECTED, S.DECLINED]
-# Occurrence.kind values shared by the apps that own occurrences (events, trainings).
-KIND_LABELS = {
-    "thematic": _lazy("Événement thématique"),
-    "webinar": _lazy("Webinaire"),
-    "awareness_day": _lazy("Journée de sensibilisation"),
-    "feedback_day": _lazy("Journée retour d'expérience"),
-    "working_group_meeting": _lazy("Réunion de groupe de travail"),
-    "market_engagement": _lazy("Rencontre fournisseurs"),
-    "training": _lazy("Formation"),
-}
 
 
 def may_manage(user):
-    return user.is_active and (user.is_staff or user.has_perm("registrations.change_registration"))
+    return is_staff(user) or (user.is_active and user.has_perm("registrations.change_registration"))
 
 
 def editors_only(view):
@@ -57,7 +48,7 @@ def occurrence_index(request):
     occurrences = Occurrence.objects.select_related("page").with_seat_counts()
     occurrences = list((occurrences.past() if past else occurrences.upcoming())[:300])
     for occurrence in occurrences:
-        occurrence.kind_label = KIND_LABELS.get(occurrence.kind, occurrence.kind)
+        occurrence.kind_label = kind_label(occurrence.kind)
     return render(request, "registrations/admin/occurrence_index.html", {"occurrences": occurrences, "past": past})
 
 
@@ -111,7 +102,7 @@ def occurrence_detail(request, pk):
             "seats_left": services.seats_left(occurrence),
             "add_form": EditorAddForm(),
             "message_form": MessageForm(),
-            "is_meeting": occurrence.kind == "market_engagement",
+            "is_meeting": by_application(occurrence),
         },
     )
 
@@ -163,11 +154,15 @@ def add(request, pk):
         return redirect("registrations_admin:occurrence", pk=occurrence.pk)
     source = RegistrationSource.WALK_IN if form.cleaned_data["walk_in"] else RegistrationSource.EDITOR
     account = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    person = {"user": account} if account is not None else {"guest": form.guest}
     try:
-        if account is not None:
-            registration = services.register(occurrence, user=account, source=source, actor=request.user)
-        else:
-            registration = services.register(occurrence, guest=form.guest, source=source, actor=request.user)
+        registration = services.register(
+            occurrence,
+            **person,
+            source=source,
+            actor=request.user,
+            free_of_charge=form.cleaned_data["free_of_charge"],
+        )
     except RegistrationError as error:
         messages.error(request, error.message)
     else:

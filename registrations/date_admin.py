@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.models import Page
 
-from home.french_dates import french_datetime, french_span
+from base.french_dates import french_datetime, french_span
 
 from . import occurrences
 from .errors import RegistrationError

@@ -4,6 +4,7 @@
 Sent only from the background task ``registrations.tasks.send_registration_email``."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_noop as N_
 
 from wagtail import hooks
 
-from home.french_dates import french_datetime, french_time
+from base.french_dates import french_datetime, french_time
 
 from .ical import registration_calendar
 from .models import RegistrationStatus
@@ -148,6 +149,29 @@ def guest_token(registration):
     return signing.dumps({"r": registration.pk, "t": registration.token}, salt=GUEST_SALT)
 
 
+@dataclass
+class Contributions:
+    """What the ``registration_email`` hooks add to a message, collected *before* it is rendered
+    so that the text and the HTML part both carry it: paragraphs shown after the message's own,
+    and attachments. A hook is ``fn(registration, contributions, kind)``."""
+
+    paragraphs: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)
+
+    def add_paragraph(self, text):
+        self.paragraphs.append(text)
+
+    def attach(self, filename, content, mimetype):
+        self.attachments.append((filename, content, mimetype))
+
+
+def contributions_for(registration, kind):
+    contributions = Contributions()
+    for fn in hooks.get_hooks("registration_email"):
+        fn(registration, contributions, kind)
+    return contributions
+
+
 def build_message(registration, kind, extra=None):
     from .services import waitlist_position
 
@@ -189,6 +213,8 @@ def build_message(registration, kind, extra=None):
         if kind == "guest_confirmation"
         else "",
     }
+    contributions = contributions_for(registration, kind)
+    context["extra_paragraphs"] = contributions.paragraphs
     message = EmailMultiAlternatives(
         subject=f"{subject if kind == 'message' else _(subject)} : {occurrence.page.title}",
         body=render_to_string("registrations/email/message.txt", context),
@@ -199,14 +225,14 @@ def build_message(registration, kind, extra=None):
         message.attach(
             "evenement.ics", registration_calendar(registration, method=method), f"text/calendar; method={method}"
         )
+    for attachment in contributions.attachments:
+        message.attach(*attachment)
     return message
 
 
 def send(registration, kind, extra=None):
-    """Build, pass through the ``registration_email`` hooks, send."""
+    """Build (with what the ``registration_email`` hooks contribute), send."""
     with translation.override(settings.LANGUAGE_CODE):
         message = build_message(registration, kind, extra)
-        for fn in hooks.get_hooks("registration_email"):
-            fn(registration, message, kind)
         message.send()
     return message

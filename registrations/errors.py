@@ -1,11 +1,5 @@
-class RegistrationError(Exception):
-    """A rule of the engine refused the request. ``code`` is stable (tests and views rely on it);
-    ``message`` is French and can be shown to the person as it is."""
+from base.errors import DomainError
 
-    def __init__(self, message, code):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
-    def __str__(self):
-        return f"{self.code}: {self.message}"
+class RegistrationError(DomainError):
+    """A rule of the engine refused the request. See ``base.errors.DomainError``."""

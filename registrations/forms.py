@@ -194,6 +194,11 @@ class EditorAddForm(forms.Form):
     email = forms.EmailField(label=_("Adresse électronique"), max_length=254)
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     walk_in = forms.BooleanField(label=_("Présent sur place sans inscription"), required=False)
+    free_of_charge = forms.BooleanField(
+        label=_("Offert (session payante inscrite sans paiement)"),
+        required=False,
+        help_text=_("Pour une session payante : l'inscription est confirmée sans paiement, et l'historique le note."),
+    )
 
     @property
     def guest(self):

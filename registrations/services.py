@@ -15,12 +15,15 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail import hooks
+
 from members.audience import Audience, may_take_part
 from members.models import Supplier
 from members.validators import normalise_identifier, validate_siret
 
 from . import conf, signals
 from .errors import RegistrationError
+from .kinds import by_application
 from .models import Occurrence, Registration, RegistrationChange, RegistrationSource, RegistrationStatus
 from .models.registrations import SEAT_STATUSES
 
@@ -97,14 +100,27 @@ def register(
     source=RegistrationSource.SELF,
     actor=None,
     hold_seat_until=None,
+    free_of_charge=False,
 ):
     """Register ``user`` (an account) or ``guest`` (a dict: first_name, last_name, email,
     organisation_name) for ``occurrence``.
 
     Returns the registration: CONFIRMED, WAITLISTED, PENDING_CONFIRMATION (a guest, until the
-    e-mail link is followed) or PENDING_PAYMENT (a seat held until ``hold_seat_until``)."""
+    e-mail link is followed) or PENDING_PAYMENT (a seat held until ``hold_seat_until``).
+
+    An editor adding someone to a run that person must pay for is refused (``payment_required``)
+    unless the editor chose ``free_of_charge``, which the registration's history records."""
     if (user is None) == (guest is None):
         raise ValueError("register() needs exactly one of user= or guest=")
+    if source == RegistrationSource.EDITOR and not free_of_charge and payment_due(occurrence, user):
+        raise RegistrationError(
+            _(
+                "Cette session est payante pour cette personne : elle s'inscrit et paie en ligne, "
+                "ou cochez « Offert » pour l'inscrire sans paiement."
+            ),
+            "payment_required",
+        )
+    note = _("offert par l'équipe, sans paiement") if free_of_charge else ""
     person = _person(user, guest)
     if guest is not None and source == RegistrationSource.SELF:
         source = RegistrationSource.GUEST
@@ -113,13 +129,22 @@ def register(
     if Registration.objects.filter(occurrence_id=occurrence.pk, email__iexact=person["email"]).active().exists():
         raise _already_registered()
     try:
-        registration = _register_locked(occurrence, person, user, guest, answers, source, actor, hold_seat_until, now)
+        registration = _register_locked(
+            occurrence, person, user, guest, answers, source, actor, hold_seat_until, now, note=note
+        )
     except IntegrityError as error:  # the one-active-per-person constraint (the whole insert is rolled back)
         raise _already_registered() from error
     return registration
 
 
-def _register_locked(occurrence, person, user, guest, answers, source, actor, hold_seat_until, now):
+def payment_due(occurrence, user):
+    """Whether ``user`` (None: a guest) must pay before taking a seat on ``occurrence``. The engine
+    knows no price: it asks the ``registration_payment_due`` hooks (payments answers for paid
+    training runs, with the same eligibility rule as its own views)."""
+    return any(fn(occurrence, user) for fn in hooks.get_hooks("registration_payment_due"))
+
+
+def _register_locked(occurrence, person, user, guest, answers, source, actor, hold_seat_until, now, *, note=""):
     """The critical section: as few round trips as possible while the occurrence is locked."""
     with transaction.atomic():
         occurrence = lock_occurrence(occurrence.pk)
@@ -139,7 +164,7 @@ def _register_locked(occurrence, person, user, guest, answers, source, actor, ho
             else:
                 registration.status, registration.waitlisted_at = S.WAITLISTED, now
         registration.save()
-        _record(registration, "", actor=actor or user)
+        _record(registration, "", actor=actor or user, note=note)
         if registration.status == S.CONFIRMED:
             _confirmed_signal(registration, "", actor or user)
         email_kind = {
@@ -324,7 +349,7 @@ def apply_as_supplier(occurrence, *, company, contact, answers=None, user=None, 
             raise RegistrationError(_("Cette rencontre est annulée."), "cancelled")
         if occurrence.start <= now:
             raise RegistrationError(_("Cette rencontre a déjà eu lieu."), "past")
-        if occurrence.audience != Audience.SUPPLIERS and occurrence.kind != "market_engagement":
+        if occurrence.audience != Audience.SUPPLIERS and not by_application(occurrence):
             raise RegistrationError(_("Cette date n'est pas ouverte aux candidatures de fournisseurs."), "audience")
         _check_window(occurrence, now)
         supplier, created = Supplier.objects.get_or_create(siret=siret, defaults={"name": company["name"]})

@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 
 from wagtail import hooks
 
-from home.ratelimit import client_ip, rate_limit
+from base.ratelimit import client_ip, rate_limit
 from members.audience import Audience, may_take_part
 
 from . import conf, services
 from .emails import CANCEL_SALT, GUEST_SALT
 from .errors import RegistrationError
 from .forms import GuestRegistrationForm, MemberRegistrationForm, SupplierApplicationForm
+from .kinds import by_application
 from .models import Occurrence, Registration, RegistrationStatus
 
 # HTTP status for each refusal code.
@@ -84,7 +85,7 @@ def register(request, occurrence_id):
         response = fn(request, occurrence)
         if isinstance(response, HttpResponse):
             return response
-    if occurrence.audience == Audience.SUPPLIERS or occurrence.kind == "market_engagement":
+    if occurrence.audience == Audience.SUPPLIERS or by_application(occurrence):
         return redirect("registrations:apply", occurrence_id=occurrence.pk)
     user = request.user if request.user.is_authenticated else None
     form_class = MemberRegistrationForm if user is not None else GuestRegistrationForm
@@ -214,7 +215,7 @@ def confirm_guest(request, token):
 @rate_limit("apply")
 def apply(request, occurrence_id):
     occurrence = _occurrence(occurrence_id)
-    if occurrence.audience != Audience.SUPPLIERS and occurrence.kind != "market_engagement":
+    if occurrence.audience != Audience.SUPPLIERS and not by_application(occurrence):
         return redirect("registrations:register", occurrence_id=occurrence.pk)
     initial = {}
     user = request.user if request.user.is_authenticated else None

@@ -12,13 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base.hours import hours
+from base.periods import PeriodError
 from members.models import OrganisationKind, Region
+from registrations.kinds import application_kinds
 from registrations.models import RegistrationStatus
+from registrations.models.attendance import PART_DURATION
 from timesheets.models import Activity
 
 from . import queries
-from .figures import NO_ORGANISATION, hours, kind_label
-from .periods import ReportError
+from .figures import NO_ORGANISATION, kind_label
+
+
+class ReportError(PeriodError):
+    """A report filter that cannot be answered (an unknown value). See ``base.errors.DomainError``."""
 
 
 @dataclass
@@ -58,10 +65,12 @@ def occurrences(period, params):
     title = _("Réunions et événements tenus")
     if kind := params.get("kind", "")[:40]:
         rows, title = rows.filter(kind=kind), f"{title} — {kind_label(kind)}"
+    if params.get("by_application"):
+        rows, title = rows.filter(kind__in=application_kinds()), _("Rencontres fournisseurs tenues")
     if params.get("working_groups"):
         rows, title = queries.working_group_meetings(period).select_related("page"), _("Réunions de groupes de travail")
     if (group := _int(params, "working_group")) is not None:
-        rows = rows.filter(page__eventpage__working_group_id=group) if queries.event_page_model() else rows.none()
+        rows = rows.filter(page__eventpage__working_group_id=group)
     rows = rows.annotate(
         confirmed=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED))
     ).order_by("start", "pk")
@@ -121,7 +130,7 @@ def registrations(period, params):
 def training_attendance(period, params):
     rows = (
         queries.training_attendance(period)
-        .annotate(duration=queries.PART_DURATION)
+        .annotate(duration=PART_DURATION)
         .select_related("registration", "part__occurrence__page")
         .order_by("part__start", "registration__last_name", "pk")
     )
@@ -143,29 +152,18 @@ def organisations(period, params):
     reached = params.get("reached")
     rows = queries.reached_organisations(period) if reached else queries.member_organisations(period)
     rows = _by_organisation(rows, params)
-    editable = _has_url("organisation:edit")
     return Drilldown(
         _("Organisations membres touchées") if reached else _("Organisations membres sur la période"),
         [_("Organisation"), _("Type"), _("Région"), _("Adhérente depuis"), _("Jusqu'au")],
         rows.order_by("name"),
         lambda o: [
-            (o.name, reverse("organisation:edit", args=[o.pk])) if editable else o.name,
+            (o.name, reverse("organisation:edit", args=[o.pk])),
             o.get_kind_display(),
             o.get_region_display(),
             f"{o.member_since:%d/%m/%Y}",
             f"{o.member_until:%d/%m/%Y}" if o.member_until else "—",
         ],
     )
-
-
-def _has_url(name):
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse(name, args=[1])
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def working_groups(period, params):
@@ -195,12 +193,10 @@ def applications(period, params):
 
 def resources(period, params):
     wanted = params.get("type", "")[:60]
-    found = []
-    for model in queries.resource_models():
-        rows = queries.published_resources(model, period)
-        if wanted:
-            rows = rows.filter(resource_type=wanted)
-        found.extend(rows.order_by("first_published_at")[:1000])
+    rows = queries.published_resources(period)
+    if wanted:
+        rows = rows.filter(resource_type=wanted)
+    found = rows.order_by("first_published_at")[:1000]
     return Drilldown(
         _("Ressources publiées"),
         [_("Ressource"), _("Type"), _("Première publication")],
@@ -210,8 +206,7 @@ def resources(period, params):
 
 
 def questions(period, params):
-    rows = queries.answered_questions(period)
-    rows = [] if rows is None else rows.order_by("answered_at")
+    rows = queries.answered_questions(period).order_by("answered_at")
     return Drilldown(
         _("Questions de l'assistance traitées"),
         [_("Question"), _("Traitée le")],

@@ -15,33 +15,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from base.hours import hours
 from members.models import OrganisationKind, Region
+from registrations.kinds import application_kinds
+from registrations.kinds import kind_label as registry_kind_label
 from registrations.models import RegistrationStatus
+from registrations.models.attendance import PART_DURATION
+from resources.models import ResourceType
 from timesheets.models import Activity
 
 from . import queries
 
-KIND_LABELS = {
-    "thematic": gettext_lazy("Rencontres thématiques"),
-    "webinar": gettext_lazy("Webinaires"),
-    "awareness_day": gettext_lazy("Journées de sensibilisation"),
-    "feedback_day": gettext_lazy("Journées de retours d'expérience"),
-    "working_group_meeting": gettext_lazy("Réunions de groupes de travail"),
-    "market_engagement": gettext_lazy("Rencontres fournisseurs (sourcing)"),
-    "training": gettext_lazy("Sessions de formation"),
-}
 NO_ORGANISATION = "none"
 
 
 def kind_label(kind):
-    return str(KIND_LABELS.get(kind, kind or "—"))
-
-
-def hours(duration):
-    """A timedelta (or None) as Decimal hours, two decimals."""
-    if not duration:
-        return Decimal("0.00")
-    return (Decimal(duration.total_seconds()) / 3600).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return registry_kind_label(kind, plural=True)
 
 
 def percent(part, whole):
@@ -157,7 +146,7 @@ class _Builder:
             runs,
             drill=("occurrences", {"kind": queries.TRAINING_KIND}),
         )
-        delivered = queries.training_attendance(self.period).aggregate(total=Sum(queries.PART_DURATION))["total"]
+        delivered = queries.training_attendance(self.period).aggregate(total=Sum(PART_DURATION))["total"]
         self.figure(
             "training_person_hours",
             "activity",
@@ -170,14 +159,8 @@ class _Builder:
 
     def working_groups(self):
         meetings = queries.working_group_meetings(self.period)
-        wired = queries.event_page_model() is not None
         groups = queries.active_working_groups(self.period)
-        if wired:
-            per_group = dict(
-                meetings.values_list("page__eventpage__working_group").annotate(count=Count("pk")).order_by()
-            )
-        else:
-            per_group = {}
+        per_group = dict(meetings.values_list("page__eventpage__working_group").annotate(count=Count("pk")).order_by())
         group_rows = list(groups.order_by("title").values_list("pk", "title"))
         self.figure(
             "working_groups_active",
@@ -208,7 +191,6 @@ class _Builder:
                 for pk, title in group_rows
             ],
             chart_column="meetings",
-            available=wired,
         )
 
     def participation_counts(self, members):
@@ -353,7 +335,7 @@ class _Builder:
             )
 
     def suppliers(self):
-        meetings = queries.held_occurrences(self.period).filter(kind=queries.MARKET_ENGAGEMENT_KIND).count()
+        meetings = queries.held_occurrences(self.period).filter(kind__in=application_kinds()).count()
         applications = queries.supplier_applications(self.period).aggregate(
             applied=Count("supplier", distinct=True),
             selected=Count("supplier", distinct=True, filter=Q(status=RegistrationStatus.SELECTED)),
@@ -363,7 +345,7 @@ class _Builder:
             "suppliers",
             _("Rencontres fournisseurs tenues"),
             meetings,
-            drill=("occurrences", {"kind": queries.MARKET_ENGAGEMENT_KIND}),
+            drill=("occurrences", {"by_application": "1"}),
         )
         self.figure(
             "suppliers_applied",
@@ -381,26 +363,16 @@ class _Builder:
         )
 
     def library(self):
-        models = queries.resource_models()
-        by_type = {}
-        labels = {}
-        for model in models:  # one query per resource page model (a fixed, small number)
-            type_field = model._meta.get_field("resource_type")
-            labels.update({k: str(v) for k, v in (type_field.choices or [])})
-            for row in (
-                queries.published_resources(model, self.period)
-                .values("resource_type")
-                .annotate(count=Count("pk"))
-                .order_by()
-            ):
-                by_type[row["resource_type"]] = by_type.get(row["resource_type"], 0) + row["count"]
+        labels = {k: str(v) for k, v in ResourceType.choices}
+        by_type = dict(
+            queries.published_resources(self.period).values_list("resource_type").annotate(count=Count("pk")).order_by()
+        )
         self.figure(
             "resources_published",
             "library",
             _("Ressources publiées"),
             sum(by_type.values()),
             drill=("resources", {}),
-            available=bool(models),
         )
         self.breakdown(
             "resources_by_type",
@@ -412,16 +384,14 @@ class _Builder:
                 for k, n in sorted(by_type.items(), key=lambda item: (-item[1], item[0]))
             ],
             chart_column="count",
-            available=bool(models),
         )
         answered = queries.answered_questions(self.period)
         self.figure(
             "questions_answered",
             "library",
             _("Questions de l'assistance traitées"),
-            answered.count() if answered is not None else None,
+            answered.count(),
             drill=("questions", {}),
-            available=answered is not None,
         )
 
     def staff_time(self):
@@ -461,7 +431,7 @@ def _compute_one(period, now):
 
 
 def compute(period, *, compare=True, now=None):
-    """Every figure of the activity report for ``period`` (a reports.periods.Period), with the
+    """Every figure of the activity report for ``period`` (a base.periods.Period), with the
     previous period of the same length when ``compare``."""
     now = now or timezone.now()
     with transaction.atomic():

@@ -1,8 +1,8 @@
 """The printable annual report (PDF), rendered by WeasyPrint from a template."""
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
+
+from base.pdf import render_pdf
 
 from .charts import breakdown_chart
 
@@ -20,8 +20,5 @@ def report_context(report, *, link=None):
 
 
 def annual_report_pdf(report):
-    from weasyprint import HTML
-
     context = {**report_context(report), "generated": timezone.localtime()}
-    html = render_to_string("reports/pdf/report.html", context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return render_pdf("reports/pdf/report.html", context)

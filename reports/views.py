@@ -9,13 +9,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from attendance.staff import admin_context, require_staff
+from base.periods import PeriodError, default_period, parse_period
+from base.staff import admin_context, require_staff
 
 from . import drilldown as drilldowns
 from .exports import to_csv, to_xlsx
 from .figures import compute
 from .pdf import annual_report_pdf, report_context
-from .periods import ReportError, default_period, parse_period
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 
@@ -38,7 +38,7 @@ def report(request):
     title = _("Rapport d'activité")
     try:
         period = period_from(request)
-    except ReportError as error:
+    except PeriodError as error:
         context = admin_context(
             request, title, error=error, raw_from=request.GET.get("from", ""), raw_to=request.GET.get("to", "")
         )
@@ -68,7 +68,7 @@ def export(request, fmt):
         raise Http404(_("Format d'export inconnu."))
     try:
         period = period_from(request)
-    except ReportError as error:
+    except PeriodError as error:
         return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
     result = compute(period)
     filename = f"rapport-activite-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}"
@@ -92,7 +92,7 @@ def drilldown(request, name):
     try:
         period = period_from(request)
         detail = drilldowns.drilldown(name, period, request.GET)
-    except ReportError as error:
+    except PeriodError as error:
         context = admin_context(request, _("Détail d'un indicateur"), error=error)
         return TemplateResponse(request, "reports/drilldown.html", context, status=400)
     page = Paginator(detail.rows, 100).get_page(request.GET.get("p"))

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 
-from attendance.staff import StaffMenuItem
+from base.staff import StaffMenuItem
 
 from . import views
 

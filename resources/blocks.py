@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from home.blocks import BaseStreamBlock
+from base.blocks import BaseStreamBlock
 
 PLACEMENTS = [
     ("technical_specification", _("Spécification technique")),

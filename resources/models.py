@@ -16,11 +16,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.blocks import BaseStreamBlock
-from home.models import SectionIndexPage
+from base.blocks import BaseStreamBlock
+from base.pages import ClientErrorStatusMixin, SectionIndexPage
+from members.privacy import document_is_viewable
 
 from .blocks import GuideStreamBlock, TemplateStreamBlock
-from .mixins import ClientErrorStatusMixin
 
 
 class ResourceType(models.TextChoices):
@@ -55,7 +55,7 @@ class ResourceIndexPage(ClientErrorStatusMixin, SectionIndexPage):
         verbose_name = _("bibliothèque de ressources")
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import library_listing
+        from .queries import library_listing  # queries reads this module's models: imported when first used
 
         context = super().get_context(request, *args, **kwargs)
         context.update(library_listing(request, self))
@@ -148,12 +148,15 @@ class ResourcePage(Page):
             raise ValidationError({"year": _("Indiquez une année entre 1990 et 2100.")})
 
     @property
+    def is_minutes(self):
+        """Minutes are members' documents on a working group's page."""
+        return self.resource_type == ResourceType.MINUTES
+
+    @property
     def search_snippet_source(self):
         return self.summary or self.search_description
 
     def get_context(self, request, *args, **kwargs):
-        from search.privacy import document_is_viewable
-
         context = super().get_context(request, *args, **kwargs)
         items = [
             {"document": d.document, "label": d.label, "viewable": document_is_viewable(d.document, request)}
@@ -280,6 +283,11 @@ class ExamplePage(ResourcePage):
     class Meta:
         verbose_name = _("retour d'expérience")
         verbose_name_plural = _("retours d'expérience")
+
+    @property
+    def is_minutes(self):
+        """Minutes are members' documents on a working group's page."""
+        return self.resource_type == ResourceType.MINUTES
 
     @property
     def search_snippet_source(self):

@@ -7,8 +7,12 @@ from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.translation import gettext_lazy as _
 
-from search.privacy import viewable_pages
+from helpdesk.models import FaqPage
+from members.privacy import viewable_pages
 from sectors.models import Sector
+from workinggroups.models import WorkingGroupPage
+
+from .models import ResourcePage
 
 PAGE_SIZE = 12
 
@@ -39,8 +43,6 @@ class LibraryFilterForm(forms.Form):
 
 def resources_for(request):
     """Live resource pages ``request`` may open, ready for a list (no query per row)."""
-    from .models import ResourcePage
-
     return viewable_pages(ResourcePage.objects.live(), request).select_related("sector", "working_group")
 
 
@@ -62,8 +64,6 @@ def paginate(request, items, size):
 def library_listing(request, index):
     resources = resources_for(request).defer_streamfields()
     years = list(resources.order_by("-year").values_list("year", flat=True).distinct())
-    from workinggroups.models import WorkingGroupPage
-
     groups = viewable_pages(WorkingGroupPage.objects.live(), request).defer_streamfields().order_by("title")
     form = LibraryFilterForm(request.GET, years=years, groups=groups)
     filters = _cleaned_filters(form)
@@ -78,8 +78,6 @@ def library_listing(request, index):
     resources = resources.order_by("-year", "-first_published_at", "pk")
     page, bad_page = paginate(request, resources, PAGE_SIZE)
     kept = {name: request.GET[name] for name in filters}
-    from helpdesk.models import FaqPage
-
     return {
         "faq_page": FaqPage.objects.child_of(index).live().first(),
         "filter_form": form,

@@ -2,7 +2,6 @@
 restrictions so editors see and change it in the admin."""
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
@@ -46,6 +45,3 @@ def restrict_new_minutes(sender, instance, revision=None, **kwargs):
     if instance.first_published_at and instance.first_published_at != instance.last_published_at:
         return
     restrict_to_members(instance)
-
-
-MINUTES_PRIVACY_HELP = _("Les comptes rendus sont réservés aux membres dès leur première publication.")

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page
 
-from home import ratelimit
-from resources.mixins import ClientErrorStatusMixin
+from base import ratelimit
+from base.pages import ClientErrorStatusMixin
 
 
 class SearchPage(ClientErrorStatusMixin, Page):

@@ -3,6 +3,8 @@
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 
+from members.models import EDITORS_GROUP
+
 EDITOR_PERMISSIONS = {
     "helpdesk": [
         "add_faqentry",
@@ -29,8 +31,6 @@ def grant_editor_permissions(sender=None, using="default", **kwargs):
     """post_migrate receiver, idempotent. Our apps' receivers may run before auth's, so the
     permissions are created first."""
     from django.contrib.auth.models import Group, Permission
-
-    from members.models import EDITORS_GROUP
 
     group = Group.objects.using(using).filter(name=EDITORS_GROUP).first()
     if group is None:

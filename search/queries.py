@@ -27,12 +27,12 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
-from helpdesk.models import FaqEntry
-from resources.models import ResourceType
+from helpdesk.models import FaqEntry, FaqPage
+from members.privacy import page_is_viewable, viewable_documents, viewable_pages
+from resources.models import ResourcePage, ResourceType
 from sectors.models import Sector
 
 from .models import SearchLog
-from .privacy import page_is_viewable, viewable_documents, viewable_pages
 
 logger = logging.getLogger(__name__)
 
@@ -167,8 +167,6 @@ def _page_facets(pages):
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
-    from resources.models import ResourcePage
-
     facets = {}
     by_model = {}
     for page in pages:
@@ -197,8 +195,6 @@ def _page_facets(pages):
 
 
 def _typed_hits(request, query, resource_type, sector, promoted_ids):
-    from resources.models import ResourcePage
-
     resources = ResourcePage.objects.live().filter(resource_type=resource_type)
     if sector:
         resources = resources.filter(sector=sector)
@@ -234,8 +230,6 @@ def log_search(query, result_count):
 
 
 def _faq_page(request):
-    from helpdesk.models import FaqPage
-
     return viewable_pages(FaqPage.objects.live(), request).first()
 
 

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
 import django_filters
+
+from base.staff import StaffMenuItem, is_staff
 
 from .models import SearchLog
 
@@ -61,7 +62,7 @@ class SearchLogReportView(ReportView):
         return "recherches-des-visiteurs"
 
     def user_has_permission(self, permission):
-        return self.request.user.is_staff or self.request.user.is_superuser
+        return is_staff(self.request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -72,11 +73,6 @@ def register_search_log_urls():
         path("reports/recherches/", view, name="search_log_report"),
         path("reports/recherches/results/", results, name="search_log_report_results"),
     ]
-
-
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_staff or request.user.is_superuser
 
 
 @hooks.register("register_reports_menu_item")

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -14,8 +13,6 @@ urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("admin/logout/", member_views.AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
-    # django-recurrence's widget looks up its French strings here (Django removed its own view).
-    path("jsi18n/", JavaScriptCatalog.as_view(packages=["recurrence"]), name="javascript-catalog"),
     path("documents/", include(wagtaildocs_urls)),
     path("compte/donnees/", include("personaldata.urls")),
     path("compte/", include("members.urls")),

@@ -106,3 +106,14 @@ class DemoSnapshot:
             settings["NAME"],
         ]
         subprocess.run(args, env=env, check=True, capture_output=True)
+
+
+def assert_sent_to_admin_login(response, path):
+    """Wagtail answers someone without admin access with a redirect to its login page, carrying
+    where they were going (``path`` with its query string)."""
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    query["next"] = path
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/login/?{query.urlencode(safe='/')}"

@@ -11,6 +11,8 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workinggroups.models import WorkingGroupPage
+
 MAX_HOURS_PER_ENTRY = Decimal("12")
 MAX_HOURS_PER_DAY = Decimal("24")
 
@@ -131,11 +133,12 @@ class TimeEntry(models.Model):
             self.page_id = self.occurrence.page_id
         if self.activity in PAGE_ACTIVITIES and not self.page_id:
             errors["page"] = _("Choisissez le groupe de travail, l'événement ou la formation concerné.")
-        elif self.activity == Activity.WORKING_GROUP and self.page_id:
-            from workinggroups.models import WorkingGroupPage
-
-            if not WorkingGroupPage.objects.filter(pk=self.page_id).exists():
-                errors["page"] = _("Cette page n'est pas un groupe de travail.")
+        elif (
+            self.activity == Activity.WORKING_GROUP
+            and self.page_id
+            and not WorkingGroupPage.objects.filter(pk=self.page_id).exists()
+        ):
+            errors["page"] = _("Cette page n'est pas un groupe de travail.")
         if self.occurrence_id and self.page_id and self.occurrence.page_id != self.page_id:
             errors["occurrence"] = _("Cette date n'appartient pas à la page choisie.")
         if errors:

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -12,29 +11,13 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import BasePermissionPolicy
 
-from attendance.staff import admin_context, is_staff, require_staff
-from reports.periods import ReportError, parse_period, safe_date, year_period
+from base.french_dates import safe_date
+from base.periods import PeriodError, parse_period, year_period
+from base.staff import admin_context, require_staff, staff_users
 
 from .forms import TimeEntryForm
 from .models import Activity, TimeEntry, week_bounds
-
-
-class StaffPermissionPolicy(BasePermissionPolicy):
-    """Every member of the network's staff logs their time (no model permission to grant)."""
-
-    def user_has_permission(self, user, action):
-        return is_staff(user)
-
-    def user_has_any_permission(self, user, actions):
-        return self.user_has_permission(user, None)
-
-    def users_with_any_permission(self, actions):
-        return get_user_model().objects.filter(is_active=True, is_staff=True)
-
-    def users_with_permission(self, action):
-        return self.users_with_any_permission([action])
 
 
 class TimeEntryCreateView(CreateView):
@@ -71,10 +54,9 @@ class TimeEntryViewSet(ModelViewSet):
 
 
 def _person(request):
-    User = get_user_model()
     raw = request.GET.get("personne", "")
     if raw.isdigit():
-        person = User.objects.filter(pk=int(raw), is_staff=True).first()
+        person = staff_users().filter(pk=int(raw)).first()
         if person is not None:
             return person
     return request.user
@@ -108,7 +90,7 @@ def week(request):
         _("Semaine du %(day)s") % {"day": f"{monday:%d/%m/%Y}"},
         parents=[(_("Temps passé"), "")],
         person=person,
-        staff=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("last_name", "first_name"),
+        staff=staff_users().order_by("last_name", "first_name"),
         monday=monday,
         days=days,
         by_activity=by_activity,
@@ -132,7 +114,7 @@ def summary(request):
     if "from" in request.GET or "to" in request.GET:
         try:
             period = parse_period(request.GET.get("from"), request.GET.get("to"))
-        except ReportError as exc:
+        except PeriodError as exc:
             error, period = exc.message, year_period(timezone.localdate().year)
     else:
         period = year_period(timezone.localdate().year)

@@ -5,12 +5,12 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
 
-from attendance.staff import StaffMenuItem
+from base.staff import StaffMenuItem, StaffPermissionPolicy
 
 from . import views
 from .models import TimeEntry
 
-register_permission_policy(TimeEntry, views.StaffPermissionPolicy(TimeEntry))
+register_permission_policy(TimeEntry, StaffPermissionPolicy(TimeEntry))
 time_entries = views.TimeEntryViewSet("time_entries")
 
 

@@ -9,7 +9,10 @@ class TrainingsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
-        from .models import TrainingPage
+        from registrations.kinds import register_kind
+
+        from .models import OCCURRENCE_KIND, TrainingPage
         from .services import on_page_published
 
         page_published.connect(on_page_published, sender=TrainingPage, dispatch_uid="trainings_materialise_runs")
+        register_kind(OCCURRENCE_KIND, _("Formation"), plural=_("Sessions de formation"))

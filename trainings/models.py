@@ -12,7 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.models import SectionIndexPage
+from base.pages import SectionIndexPage
 from members.audience import Audience
 
 from .blocks import ProgrammeBlock, TrainersBlock

@@ -5,6 +5,8 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from registrations.models import Occurrence
+
 from .forms import CatalogueFilterForm
 from .models import OCCURRENCE_KIND, TrainingPage, training_feed_url
 
@@ -12,8 +14,6 @@ NEXT_RUNS_SHOWN = 3
 
 
 def _occurrences():
-    from registrations.models import Occurrence
-
     return Occurrence.objects.filter(kind=OCCURRENCE_KIND).with_seat_counts()
 
 

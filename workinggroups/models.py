@@ -9,9 +9,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.blocks import BaseStreamBlock
-from home.models import SectionIndexPage
-from resources.mixins import ClientErrorStatusMixin
+from base.blocks import BaseStreamBlock
+from base.pages import ClientErrorStatusMixin, SectionIndexPage
 
 
 class WorkingGroupIndexPage(ClientErrorStatusMixin, SectionIndexPage):
@@ -105,7 +104,7 @@ class WorkingGroupPage(Page):
         verbose_name_plural = _("groupes de travail")
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import group_detail
+        from .queries import group_detail  # queries reads this module's models: imported when first used
 
         context = super().get_context(request, *args, **kwargs)
         context.update(group_detail(request, self))

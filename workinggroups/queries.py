@@ -2,19 +2,20 @@
 events, the market-engagement meeting, deliverables, and members-only minutes)."""
 
 from django import forms
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page
 
-from search.privacy import viewable_pages
+from members.privacy import viewable_pages
+from registrations.kinds import application_kinds
+from registrations.models import Occurrence
 from sectors.models import Sector
 
+from .models import WorkingGroupPage
+
 MEETINGS_SHOWN = 6
-MARKET_ENGAGEMENT = "market_engagement"
 
 
 class GroupFilterForm(forms.Form):
@@ -24,8 +25,6 @@ class GroupFilterForm(forms.Form):
     statut = forms.ChoiceField(label=_("Statut"), required=False)
 
     def __init__(self, data):
-        from .models import WorkingGroupPage
-
         super().__init__(data)
         self.fields["secteur"].queryset = Sector.objects.filter(working_groups__isnull=False).distinct().in_use_order()
         self.fields["statut"].choices = [("", _("Tous"))] + list(WorkingGroupPage.Status.choices)
@@ -35,8 +34,6 @@ class GroupFilterForm(forms.Form):
 
 
 def group_listing(request, index):
-    from .models import WorkingGroupPage
-
     form = GroupFilterForm(request.GET)
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
@@ -63,46 +60,31 @@ def group_listing(request, index):
     }
 
 
-def _event_model_with_group():
-    """Engineer A's EventPage when it has its ``working_group`` field; None before it lands."""
-    try:
-        model = apps.get_model("events", "EventPage")
-        model._meta.get_field("working_group")
-        model._meta.get_field("kind")
-    except (LookupError, FieldDoesNotExist):
-        return None
-    return model
-
-
 def group_occurrences(group, request):
     """The group's meetings: occurrences of its events whose page ``request`` may open (the
-    page's own privacy rule, as in the agenda and the feeds); empty before events land."""
-    from registrations.models import Occurrence
-
-    if _event_model_with_group() is None:
-        return Occurrence.objects.none()
+    page's own privacy rule, as in the agenda and the feeds)."""
     pages = viewable_pages(Page.objects.live(), request).values("pk")
     return Occurrence.objects.filter(page__eventpage__working_group=group, page__in=pages).select_related("page")
 
 
 def group_feed_url(group):
-    try:
-        return reverse("events:working_group_feed", kwargs={"slug": group.slug})
-    except NoReverseMatch:
-        return None
+    return reverse("events:working_group_feed", kwargs={"slug": group.slug})
 
 
 def group_detail(request, group):
-    from resources.models import ResourceType
-    from resources.queries import resources_for
-
     now = timezone.now()
     occurrences = group_occurrences(group, request)
-    meetings = occurrences.exclude(kind=MARKET_ENGAGEMENT)
-    market = occurrences.filter(kind=MARKET_ENGAGEMENT)
-    resources = list(resources_for(request).filter(working_group=group).defer_streamfields().order_by("-year", "title"))
+    meetings = occurrences.exclude(kind__in=application_kinds())
+    market = occurrences.filter(kind__in=application_kinds())
+    # The group's resources through the reverse relation: working groups need not import resources/.
+    resources = list(
+        viewable_pages(group.resources.live(), request)
+        .select_related("sector", "working_group")
+        .defer_streamfields()
+        .order_by("-year", "title")
+    )
     restricted = set(group.resources.live().not_public().values_list("pk", flat=True))
-    members_documents = [r for r in resources if r.pk in restricted or r.resource_type == ResourceType.MINUTES]
+    members_documents = [r for r in resources if r.pk in restricted or r.is_minutes]
     deliverables = [r for r in resources if r not in members_documents]
     return {
         "upcoming_meetings": list(meetings.filter(end__gte=now).order_by("start")[:MEETINGS_SHOWN]),

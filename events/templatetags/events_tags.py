@@ -1,12 +1,16 @@
 """French dates for the agenda ("mardi 3 mars 2026, 9 h 30 – 12 h") and the registration link."""
 
+from urllib.parse import quote, urlencode
+
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
+from base.french_dates import french_date, french_span, french_time  # noqa: F401
+from base.templatetags.french_dates import french_day, french_hour
+from events.ical import public_url
 from events.models import kind_label as _kind_label
-from home.french_dates import french_date, french_span, french_time  # noqa: F401
-from home.templatetags.french_dates import french_day, french_hour
+from registrations.kinds import by_application
 
 register = template.Library()
 
@@ -45,13 +49,14 @@ def registration_state(occurrence):
 
 @register.simple_tag
 def registration_url(occurrence):
-    """The registration link of an occurrence ("apply" for a market-engagement meeting); falls back
-    to a plain path while the registration views are not installed."""
-    name = "registrations:apply" if occurrence.kind == "market_engagement" else "registrations:register"
-    try:
-        return reverse(name, kwargs={"occurrence_id": occurrence.pk})
-    except NoReverseMatch:
-        return f"/inscriptions/{occurrence.pk}/"
+    """The registration link of an occurrence (« apply » when people apply for it)."""
+    name = "registrations:apply" if by_application(occurrence) else "registrations:register"
+    return reverse(name, kwargs={"occurrence_id": occurrence.pk})
+
+
+@register.filter(name="by_application")
+def by_application_filter(occurrence):
+    return by_application(occurrence)
 
 
 @register.inclusion_tag("events/includes/calendar_links.html")
@@ -59,10 +64,6 @@ def calendar_links(feed_path, name, *, subscribe=True, download=True, label="", 
     """« Ajouter à mon calendrier » (the .ics itself) and « S'abonner »: webcal://, Google Agenda,
     Outlook.com and Microsoft 365 subscription links with short instructions. ``subscribe`` is
     off where a calendar server could not read the feed (a page restricted to logged-in people)."""
-    from urllib.parse import quote, urlencode
-
-    from events.ical import public_url
-
     url = public_url(feed_path)
     webcal = "webcal://" + url.split("://", 1)[-1]
     return {

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,3 +39,12 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.registration.full_name} — {self.part}: {self.get_status_display()}"
+
+
+# The duration of an attendance row's part: summed, the hours attended.
+PART_DURATION = ExpressionWrapper(F("part__end") - F("part__start"), output_field=DurationField())
+
+
+def attended_exists():
+    """For a queryset of registrations: whether the person attended (present or late) at least one part."""
+    return Exists(Attendance.objects.filter(registration=OuterRef("pk"), status__in=ATTENDED_STATUSES))

@@ -30,6 +30,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     # Project apps, named after what users name.
+    "base",
     "home",
     "members",
     "sectors",
@@ -69,7 +70,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     # Django
-    "django.contrib.admin",  # django-recurrence's widget needs its jQuery
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,9 +83,9 @@ MIDDLEWARE = [
     # Outermost: a response from the page cache still becomes a 304 when the client's ETag or
     # Last-Modified matches (calendar programs poll the public feeds this way).
     "django.middleware.http.ConditionalGetMiddleware",
-    "home.caching.AnonymousCacheUpdateMiddleware",
+    "base.caching.AnonymousCacheUpdateMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "home.middleware.RejectNullBytesMiddleware",
+    "base.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -96,10 +96,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "csp.middleware.CSPMiddleware",
-    "home.middleware.SecurityHeadersMiddleware",
+    "base.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: locks out repeated failed logins (site and admin).
     "axes.middleware.AxesMiddleware",
-    "home.caching.AnonymousCacheFetchMiddleware",
+    "base.caching.AnonymousCacheFetchMiddleware",
 ]
 
 ROOT_URLCONF = "urls"
@@ -154,9 +154,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "members.views.locked_out"
 # Trusted reverse proxies in front (each appends to X-Forwarded-For): login throttling and rate
-# limits count the address the outermost one saw (home.ratelimit.client_ip), not the proxy's.
+# limits count the address the outermost one saw (base.ratelimit.client_ip), not the proxy's.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "home.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "base.ratelimit.client_ip"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -289,7 +289,7 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # Stripe Checkout redirect. Wagtail's admin uses inline scripts and gets its own compatible
 # policy (home/middleware.py).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],

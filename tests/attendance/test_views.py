@@ -11,6 +11,7 @@ from attendance import services
 from registrations.models import Attendance, Registration
 from tests.factories import EditorFactory, MemberFactory
 from tests.factories.attendance import paris
+from tests.utils import assert_sent_to_admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def test_walk_in_form_adds_a_present_person(editor_client, training):
 def test_attendance_pages_need_an_editor(client, training):
     client.force_login(training["member"])
     response = client.get(sheet_url(training))
-    assert response.status_code in (302, 403)
+    assert_sent_to_admin_login(response, sheet_url(training))
 
 
 @time_machine.travel(paris(2025, 5, 20, 9, 10), tick=False)
@@ -209,6 +210,16 @@ def test_confirmation_email_carries_the_qr_code(training):
     assert "code-qr-presence.png" in names
     assert "code QR" in confirmed.body
     assert "code-qr-presence.png" not in [a[0] for a in cancelled.attachments]
+
+
+def test_the_html_part_carries_the_qr_check_in_text(training):
+    from registrations import emails
+
+    emails.send(training["sophie"], "confirmed")
+    (message,) = mail.outbox
+    html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
+    assert "présentez le code QR joint (code-qr-presence.png)" in html
+    assert "présentez le code QR joint (code-qr-presence.png)" in message.body
 
 
 def test_sign_in_sheet_of_a_training_names_its_trainers(editor_client, home_page):

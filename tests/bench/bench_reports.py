@@ -30,7 +30,7 @@ from wagtail.models import Page
 from members.models import Organisation, User
 from registrations.models import Attendance, Occurrence, OccurrencePart, Registration
 from reports.figures import compute
-from reports.periods import year_period
+from base.periods import year_period
 from timesheets.models import TimeEntry
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")

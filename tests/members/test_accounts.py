@@ -27,7 +27,7 @@ def test_bad_login_is_a_french_400(client, email, password):
     response = client.post("/compte/connexion/", {"username": email, "password": password})
     assert response.status_code == 400
     html = response.content.decode()
-    # A NUL byte is refused before the form (home.middleware.RejectNullBytesMiddleware).
+    # A NUL byte is refused before the form (base.middleware.RejectNullBytesMiddleware).
     expected = "Requête invalide" if "\x00" in email else "Le formulaire contient des erreurs"
     assert expected in html
     assert "_auth_user_id" not in client.session

@@ -7,6 +7,7 @@ import pytest
 
 from members.models import Organisation
 from tests.factories import EditorFactory, MemberFactory, OrganisationFactory, SupplierFactory
+from tests.utils import assert_sent_to_admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -90,4 +91,4 @@ def test_suppliers_listing(editor_client):
 
 def test_members_cannot_open_the_admin(client):
     client.force_login(MemberFactory())
-    assert client.get("/admin/reseau/organisations/").status_code in (302, 403)
+    assert_sent_to_admin_login(client.get("/admin/reseau/organisations/"), "/admin/reseau/organisations/")

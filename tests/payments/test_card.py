@@ -124,6 +124,9 @@ def test_webhook_completion_confirms_and_issues_a_paid_invoice(client, start_car
     assert len(mail.outbox) == 1
     assert "Paiement reçu : 360,00 € TTC" in mail.outbox[0].body
     assert invoice.number in mail.outbox[0].body
+    html = next(content for content, mimetype in mail.outbox[0].alternatives if mimetype == "text/html")
+    assert "Paiement reçu : 360,00 € TTC" in html
+    assert f"Votre facture {invoice.number} est disponible" in html
 
 
 def test_success_page_fulfils_the_same_way_as_the_webhook(member_client, start_card, stripe_fake, post_event):

@@ -10,6 +10,7 @@ from wagtail.models import ModelLogEntry
 import pytest
 from axes.models import AccessAttempt, AccessLog
 
+from base.periods import year_period
 from events.models import CalendarToken
 from helpdesk.models import Attachment, Message, Question
 from members.models import User
@@ -18,7 +19,6 @@ from personaldata.models import Erasure
 from personaldata.services import PersonalDataError, erase_email, erase_person
 from registrations.models import Attendance, Registration, RegistrationChange
 from reports.figures import as_dict, compute
-from reports.periods import year_period
 from tests.factories.attendance import RegistrationFactory
 from tests.reports.conftest import P, attend
 

@@ -15,15 +15,15 @@ import icalendar
 import pytest
 import time_machine
 
+from base.french_dates import french_datetime
+from base.periods import year_period
 from events.services import materialise
-from home.french_dates import french_datetime
 from registrations import services
 from registrations.errors import RegistrationError
 from registrations.ical import registration_calendar
 from registrations.models import Attendance, Occurrence, OccurrenceStatus, Registration, RegistrationStatus
 from registrations.occurrences import cancel_occurrence, leave_schedule_note, preview, reschedule_occurrence
 from reports.figures import as_dict, compute
-from reports.periods import year_period
 from tests.factories import MemberFactory
 from tests.factories.attendance import AttendanceFactory, RegistrationFactory
 from tests.factories.events import PARIS, EventIndexPageFactory, EventPageFactory, paris, publish

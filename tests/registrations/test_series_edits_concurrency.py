@@ -15,8 +15,8 @@ from django.db import connections, transaction
 
 import pytest
 
+from base.french_dates import french_datetime
 from events.services import materialise
-from home.french_dates import french_datetime
 from registrations import services, sync
 from registrations.errors import RegistrationError
 from registrations.models import Occurrence, OccurrenceStatus, Registration

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from base.periods import Period, PeriodError, parse_period, year_period
 from reports.figures import compute
-from reports.periods import Period, ReportError, parse_period, year_period
 from workinggroups.models import WorkingGroupPage
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +147,7 @@ def test_previous_period_of_a_range_has_the_same_length():
     ],
 )
 def test_bad_ranges_are_refused_in_french(start, end, code):
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(PeriodError) as error:
         parse_period(start, end)
     assert error.value.code == code
     assert error.value.message

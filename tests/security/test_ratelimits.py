@@ -9,7 +9,7 @@ from django.urls import reverse
 
 import pytest
 
-from home import ratelimit
+from base import ratelimit
 from members.audience import Audience
 from registrations.models import Registration
 from tests.factories import MemberFactory

@@ -11,7 +11,6 @@ from tests.factories import MemberFactory, OrganisationFactory, SupplierContactF
 from tests.factories.events import EventIndexPageFactory, EventPageFactory, paris
 from tests.factories.events import publish as publish_event
 from tests.factories.library import GuidePageFactory, MinutesPageFactory, publish
-from workinggroups import queries
 
 pytestmark = pytest.mark.django_db
 
@@ -127,15 +126,6 @@ def test_group_page_lists_its_meetings_market_engagement_and_feed(client, librar
     feed = f"/calendrier/groupe/{group_page.slug}.ics"
     assert response.context["feed_url"] == feed
     assert '<link rel="alternate" type="text/calendar"' in html and feed in html
-
-
-def test_group_page_still_renders_without_the_events_app(client, group_page, monkeypatch):
-    monkeypatch.setattr(queries, "_event_model_with_group", lambda: None)
-    monkeypatch.setattr(queries, "group_feed_url", lambda group: None)
-    response = client.get(group_page.url)
-    assert response.status_code == 200
-    assert "Aucune réunion programmée" in response.content.decode()
-    assert 'type="text/calendar"' not in response.content.decode()
 
 
 def test_participants_are_member_organisations(group_page):

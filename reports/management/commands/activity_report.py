@@ -6,10 +6,10 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from base.periods import PeriodError, parse_period
 from reports.exports import to_csv
 from reports.figures import as_dict, compute
 from reports.pdf import annual_report_pdf
-from reports.periods import ReportError, parse_period
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, start, end, format, output, no_compare, **options):
         try:
             period = parse_period(start, end)
-        except ReportError as error:
+        except PeriodError as error:
             raise CommandError(error.message) from error
         if format == "pdf" and not output:
             raise CommandError("Le format PDF s'écrit dans un fichier : ajoutez --output rapport.pdf.")

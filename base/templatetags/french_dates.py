@@ -2,7 +2,7 @@ import datetime
 
 from django import template
 
-from home import french_dates
+from base import french_dates
 
 register = template.Library()
 

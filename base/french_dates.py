@@ -1,11 +1,12 @@
 """Dates and times written the French way, in Europe/Paris, for every app:
-"mardi 3 mars 2026, 9 h 30 – 12 h", "vendredi 1er mai 2026, 14 h – 17 h 05"."""
+"mardi 3 mars 2026, 9 h 30 – 12 h", "vendredi 1er mai 2026, 14 h – 17 h 05"; and read back from URLs."""
 
 import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 
@@ -52,3 +53,13 @@ def french_span(occurrence):
         "end": french_date(end.date()),
         "end_time": french_time(end),
     }
+
+
+def safe_date(raw):
+    """An ISO date (AAAA-MM-JJ) or None, never an exception (for query strings and URLs)."""
+    if not isinstance(raw, str) or len(raw) != 10:
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError:
+        return None

@@ -5,12 +5,19 @@ An anonymous GET (no session cookie) of a page is the same for everyone: it is s
 proxy can keep it too. Anything else (a logged-in person, a form that sets a CSRF cookie, the
 admin) is marked ``private`` and never stored. Publishing clears the cache (and purges the
 proxy through Wagtail's frontend cache when one is configured).
+
+Any app whose data a cached page shows (seats left, a moved date) calls ``content_changed()``
+after its change: the cache is emptied once the transaction commits. Base does not know who
+calls it; the registration engine does so for its own facts.
 """
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.utils.cache import patch_cache_control
+
+from wagtail.signals import page_published, page_unpublished
 
 # Areas that are personal or post forms: never cached, whoever asks.
 PRIVATE_PREFIXES = (
@@ -20,7 +27,6 @@ PRIVATE_PREFIXES = (
     "/payments/",
     "/presence/",
     "/assistance/",
-    "/django-admin/",
 )
 
 
@@ -76,3 +82,15 @@ def _is_authenticated(request):
 def clear_page_cache(**kwargs):
     """Seats left and listings may be a minute old, not more: any publication empties the cache."""
     caches["pages"].clear()
+
+
+def content_changed(**kwargs):
+    """Something a cached page shows has changed: empty the page cache once the transaction commits.
+    Takes keyword arguments so that it can also be connected to any signal as a receiver."""
+    transaction.on_commit(clear_page_cache)
+
+
+def connect_publication_signals():
+    """Publishing and unpublishing outside the admin (scheduled publishing, scripts) empty the cache."""
+    for signal in (page_published, page_unpublished):
+        signal.connect(content_changed, dispatch_uid=f"base.caching.content_changed.{id(signal)}")

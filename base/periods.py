@@ -1,4 +1,5 @@
-"""The date range of a report: parsed and checked once, for the admin page, exports and the command."""
+"""A date range asked for in a URL or a command (the activity report, staff time summaries):
+parsed and checked once."""
 
 import datetime
 from dataclasses import dataclass
@@ -7,20 +8,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from .errors import DomainError
+
 MAX_YEARS = 10
 
 
-class ReportError(Exception):
-    """A report request that cannot be answered. ``code`` is stable; ``message`` is French."""
-
-    def __init__(self, message, code, field=None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
-
-    def __str__(self):
-        return f"{self.code}: {self.message}"
+class PeriodError(DomainError):
+    """A date range that cannot be answered. See ``base.errors.DomainError``."""
 
 
 @dataclass(frozen=True)
@@ -60,16 +54,6 @@ class Period:
         return _("du %(start)s au %(end)s") % {"start": f"{self.start:%d/%m/%Y}", "end": f"{self.end:%d/%m/%Y}"}
 
 
-def safe_date(raw):
-    """An ISO date (AAAA-MM-JJ) or None, never an exception (for query strings and URLs)."""
-    if not isinstance(raw, str) or len(raw) != 10:
-        return None
-    try:
-        return parse_date(raw)
-    except ValueError:
-        return None
-
-
 def _local_midnight(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_current_timezone())
 
@@ -79,7 +63,7 @@ def _parse(raw, field):
         return raw
     raw = (raw or "").strip()
     if not raw:
-        raise ReportError(
+        raise PeriodError(
             _("Indiquez une date de début et une date de fin : une période sans borne n'est pas acceptée."),
             "unbounded",
             field,
@@ -89,21 +73,21 @@ def _parse(raw, field):
     except ValueError:
         day = None
     if day is None:
-        raise ReportError(
+        raise PeriodError(
             _("« %(value)s » n'est pas une date valide (AAAA-MM-JJ).") % {"value": raw[:40]}, "invalid", field
         )
     return day
 
 
 def parse_period(raw_start, raw_end):
-    """A Period from two ISO dates (strings or dates); raises ReportError with a French message."""
+    """A Period from two ISO dates (strings or dates); raises PeriodError with a French message."""
     start, end = _parse(raw_start, "from"), _parse(raw_end, "to")
     if end < start:
-        raise ReportError(_("La date de fin précède la date de début."), "reversed", "to")
+        raise PeriodError(_("La date de fin précède la date de début."), "reversed", "to")
     if start.year < 1990 or end.year > 2100:
-        raise ReportError(_("Les dates doivent être comprises entre 1990 et 2100."), "out_of_range", "from")
+        raise PeriodError(_("Les dates doivent être comprises entre 1990 et 2100."), "out_of_range", "from")
     if (end - start).days > MAX_YEARS * 366:
-        raise ReportError(_("La période ne peut pas dépasser %(years)s ans.") % {"years": MAX_YEARS}, "too_long", "to")
+        raise PeriodError(_("La période ne peut pas dépasser %(years)s ans.") % {"years": MAX_YEARS}, "too_long", "to")
     return Period(start, end)
 
 
