@@ -36,6 +36,14 @@ def test_member_journey(browser_page):
 
     browser_page.goto("/compte/")
     assert "Ville de Nantes" in page.content()
+    # the personal feed: subscription links (webcal, Google, Outlook) with their instructions
+    create = page.get_by_role("button", name="Créer mon lien d'agenda personnel")
+    if create.count():
+        with page.expect_navigation():
+            create.click()
+    assert page.locator('a[href^="webcal://"][href*="/calendrier/personnel/"]').is_visible()
+    assert page.get_by_role("link", name="Google Agenda").is_visible()
+    assert browser_page.accessibility_violations() == []
     assert browser_page.console_errors == []
 
 

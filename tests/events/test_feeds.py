@@ -21,12 +21,10 @@ from registrations.models import Occurrence, OccurrenceStatus, Registration, Reg
 from registrations.occurrences import cancel_occurrence, reschedule_occurrence
 from tests.factories import (
     MemberFactory,
-    SupplierContactFactory,
     WorkingGroupIndexPageFactory,
     WorkingGroupPageFactory,
 )
 from tests.factories.events import EventPageFactory, make_events, paris, publish
-from tests.factories.registrations import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -86,6 +84,34 @@ def parse(content):
     return cal
 
 
+def expand_with_recurring_ical_events(cal):
+    return sorted(
+        (e["DTSTART"].dt.astimezone(datetime.UTC), e["DTEND"].dt.astimezone(datetime.UTC), str(e["STATUS"]).lower())
+        for e in recurring_ical_events.of(cal).between(FROM, UNTIL)
+    )
+
+
+def expand_with_ical_js(content, tmp_path):
+    """The feed as Mozilla's ical.js (Thunderbird's parser) expands it, through node."""
+    ics = tmp_path / "feed.ics"
+    ics.write_bytes(content)
+    result = subprocess.run(
+        ["node", str(NODE_SCRIPT), str(ics), FROM.isoformat(), UNTIL.isoformat()],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return sorted(
+        (
+            datetime.datetime.fromisoformat(o["start"].replace("Z", "+00:00")),
+            datetime.datetime.fromisoformat(o["end"].replace("Z", "+00:00")),
+            o["status"].lower(),
+        )
+        for o in json.loads(result.stdout)
+    )
+
+
 def test_series_expansion_matches_rows_with_three_readers(client, series, tmp_path):
     content = get_feed(client, reverse("events:event_feed", kwargs={"page_id": series.pk})).content
     assert b"\r\n" in content
@@ -109,31 +135,8 @@ def test_series_expansion_matches_rows_with_three_readers(client, series, tmp_pa
     assert len(cal.walk("VTIMEZONE")) == 1
     assert "visio.example.fr" not in content.decode()  # anonymous: never the online link
 
-    # recurring-ical-events
-    expanded = sorted(
-        (e["DTSTART"].dt.astimezone(datetime.UTC), e["DTEND"].dt.astimezone(datetime.UTC), str(e["STATUS"]).lower())
-        for e in recurring_ical_events.of(cal).between(FROM, UNTIL)
-    )
-    assert expanded == wanted
-
-    # ical.js through node
-    ics = tmp_path / "feed.ics"
-    ics.write_bytes(content)
-    result = subprocess.run(
-        ["node", str(NODE_SCRIPT), str(ics), FROM.isoformat(), UNTIL.isoformat()],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    from_js = sorted(
-        (
-            datetime.datetime.fromisoformat(o["start"].replace("Z", "+00:00")),
-            datetime.datetime.fromisoformat(o["end"].replace("Z", "+00:00")),
-            o["status"].lower(),
-        )
-        for o in json.loads(result.stdout)
-    )
+    assert expand_with_recurring_ical_events(cal) == wanted
+    from_js = expand_with_ical_js(content, tmp_path)
     assert from_js == wanted
     # 9:30 local on both sides of both DST changes
     local_times = {s.astimezone(PARIS).time() for s, _e, st in wanted if s.astimezone(PARIS).date().day != 10}
@@ -347,85 +350,5 @@ def test_feed_after_editing_a_running_series_shows_exactly_the_dates_that_exist(
     assert local[datetime.date(2030, 6, 11)] == datetime.time(9, 30)  # held before the edit
     assert local[datetime.date(2030, 7, 9)] == datetime.time(10, 0)
     content = get_feed(client, reverse("events:event_feed", kwargs={"page_id": series.pk})).content
-    cal = parse(content)
-    expanded = sorted(
-        (e["DTSTART"].dt.astimezone(datetime.UTC), e["DTEND"].dt.astimezone(datetime.UTC), str(e["STATUS"]).lower())
-        for e in recurring_ical_events.of(cal).between(FROM, UNTIL)
-    )
-    assert expanded == wanted
-    ics = tmp_path / "feed.ics"
-    ics.write_bytes(content)
-    result = subprocess.run(
-        ["node", str(NODE_SCRIPT), str(ics), FROM.isoformat(), UNTIL.isoformat()],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    from_js = sorted(
-        (
-            datetime.datetime.fromisoformat(o["start"].replace("Z", "+00:00")),
-            datetime.datetime.fromisoformat(o["end"].replace("Z", "+00:00")),
-            o["status"].lower(),
-        )
-        for o in json.loads(result.stdout)
-    )
-    assert from_js == wanted
-
-
-def test_restricted_event_page_offers_its_feed_only_to_whom_it_serves(client, agenda):
-    """The page and its feed follow one rule (Wagtail privacy): a link or <link rel=alternate> is
-    never offered to someone the feed refuses, and a calendar server (no session) is never
-    offered a subscription to a restricted page."""
-    public = publish(EventPageFactory(parent=agenda, title="Journée publique", audience="members"))
-    private = restrict_to_members(publish(EventPageFactory(parent=agenda, title="Réunion privée")))
-    feed = reverse("events:event_feed", kwargs={"page_id": private.pk})
-    public_feed = reverse("events:event_feed", kwargs={"page_id": public.pk})
-
-    html = client.get(public.url).content.decode()
-    assert f'type="text/calendar" title="Cet événement (iCalendar)" href="{public_feed}"' in html
-    assert "Ajouter à mon calendrier" in html and "S'abonner" in html
-    webcal = "webcal://testserver" + public_feed
-    assert f'href="{webcal}"' in html
-    assert "calendar.google.com/calendar/render?cid=webcal%3A%2F%2Ftestserver" in html
-    assert "outlook.live.com/calendar/0/addfromweb?url=http%3A%2F%2Ftestserver" in html
-    assert get_feed(client, public_feed)["Cache-Control"].startswith("public")
-
-    assert client.get(private.url).status_code == 302  # asked to log in
-    assert client.get(feed).status_code == 404
-    supplier = SupplierContactFactory()
-    client.force_login(supplier)
-    assert feed not in client.get(private.url).content.decode()
-    assert client.get(feed).status_code == 404
-
-    member = MemberFactory()
-    assert member.groups.filter(name="Membres").exists()
-    client.force_login(member)
-    html = client.get(private.url).content.decode()
-    assert f'href="{feed}"' in html and "Ajouter à mon calendrier" in html
-    assert "S'abonner" not in html and "webcal://" not in html
-    response = get_feed(client, feed)
-    assert response["Cache-Control"] == "private, no-store"
-    assert "Réunion privée" in response.content.decode()
-
-
-def test_personal_feed_shows_waiting_list_places_as_tentative_without_the_link(client, agenda):
-    page = publish(
-        EventPageFactory(parent=agenda, title="Webinaire complet", online_url="https://visio.example.fr/plein")
-    )
-    occurrence = Occurrence.objects.get(page=page)
-    member = MemberFactory()
-    RegistrationFactory(occurrence=occurrence, user=member, email=member.email, status=RegistrationStatus.WAITLISTED)
-    token = CalendarToken.objects.create(user=member)
-    url = reverse("events:personal_feed", kwargs={"token": token.token})
-    response = get_feed(client, url)
-    etag = response["ETag"]
-    (event,) = parse(response.content).walk("VEVENT")
-    assert event["STATUS"] == "TENTATIVE"
-    assert "visio.example.fr" not in str(event.get("DESCRIPTION")) + str(event.get("LOCATION"))
-    registration = Registration.objects.get(user=member)
-    registration.status = RegistrationStatus.CONFIRMED
-    registration.save()  # the occurrence itself does not change: the feed's validators must
-    (event,) = parse(get_feed(client, url, HTTP_IF_NONE_MATCH=etag).content).walk("VEVENT")
-    assert event["STATUS"] == "CONFIRMED"
-    assert "visio.example.fr/plein" in str(event.get("DESCRIPTION"))
+    assert expand_with_recurring_ical_events(parse(content)) == wanted
+    assert expand_with_ical_js(content, tmp_path) == wanted
