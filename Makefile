@@ -10,7 +10,7 @@ export DJANGO_SETTINGS_MODULE ?= settings.dev
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages migrate demo run worker test test-fast lint format bench check-deploy clean
+.PHONY: help install messages migrate demo run worker test test-full test-fast lint format bench check-deploy clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -57,8 +57,17 @@ run: demo ## Install, migrate, load the demo site (when it changed) and serve ht
 worker: ## Run the background task worker (e-mails, .ics)
 	$(MANAGE) db_worker
 
+# The generated-input campaigns run a fifth of their examples in `make test` (CI); `make test-full`
+# (nightly) runs them all: the fuzzing of every public form and listing, and the random edit sequences.
+FUZZ_EXAMPLES_SCALE ?= 0.2
+HYPOTHESIS_EXAMPLES ?= 25
+export FUZZ_EXAMPLES_SCALE HYPOTHESIS_EXAMPLES
+
 test: install ## Run the whole test suite (PostgreSQL when DATABASE_URL points there, else SQLite)
 	DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+test-full: install ## The whole suite with the full generated-input campaigns (nightly)
+	FUZZ_EXAMPLES_SCALE=1 HYPOTHESIS_EXAMPLES=300 DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: install ## Run the tests without the browser
 	DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)

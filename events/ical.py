@@ -19,9 +19,10 @@ from django.utils.html import strip_tags
 import icalendar
 
 from registrations.ical import SEATED, organizer
+from registrations.kinds import kind_label
 from registrations.models import OccurrenceStatus
 
-from .models import EventPage, SeriesState, kind_label
+from .models import EventPage, SeriesState
 from .schedule import ical_rrule, local_bounds, local_zone, occurrence_starts
 
 PRODID = "-//RESECO//Agenda du réseau//FR"

@@ -31,17 +31,6 @@ class EventKind(models.TextChoices):
     MARKET_ENGAGEMENT = "market_engagement", _("Rencontre fournisseurs (sourçage)")
 
 
-# Occurrence kinds that exist without an EventPage (trainings' runs), for filters and labels.
-OTHER_KINDS = {"training": _("Formation")}
-
-
-KIND_LABELS = {**dict(EventKind.choices), **OTHER_KINDS}  # lazy translations, built once
-
-
-def kind_label(kind):
-    return KIND_LABELS.get(kind, kind)
-
-
 class EventFormat(models.TextChoices):
     IN_PERSON = "in_person", _("En présentiel")
     ONLINE = "online", _("En ligne")

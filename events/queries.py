@@ -17,12 +17,13 @@ from wagtail.models import Page
 
 from members.audience import Audience, audiences_for
 from members.privacy import viewable_pages
+from registrations.kinds import kind_label, registered_kinds
 from registrations.models import Occurrence, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
 from sectors.models import Sector
 from workinggroups.models import WorkingGroupPage
 
-from .models import OTHER_KINDS, EventFormat, EventKind, kind_label
+from .models import EventFormat
 from .schedule import local_zone
 
 PER_PAGE = 20
@@ -30,7 +31,8 @@ VIEWS = ("liste", "mois", "archives")
 
 
 def kind_choices():
-    return [*EventKind.choices, *OTHER_KINDS.items()]
+    """Every kind of occurrence the owner apps declared (events' kinds, trainings…)."""
+    return [(kind.key, kind.label) for kind in registered_kinds()]
 
 
 def visible_occurrences(request):

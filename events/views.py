@@ -19,6 +19,7 @@ from wagtail.models import Page
 
 from members.audience import Audience, audiences_for
 from members.privacy import page_is_viewable
+from registrations.kinds import is_kind, kind_label
 from registrations.models import Occurrence, OccurrenceStatus, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
 from sectors.models import Sector
@@ -26,7 +27,7 @@ from workinggroups.models import WorkingGroupPage
 
 from . import conf
 from .ical import build_calendar
-from .models import KIND_LABELS, CalendarToken
+from .models import CalendarToken
 from .queries import AgendaFilters, public_feed_occurrences
 
 
@@ -101,10 +102,10 @@ def sector_feed(request, slug):
 
 @require_GET
 def kind_feed(request, kind):
-    if kind not in KIND_LABELS:
+    if not is_kind(kind):
         raise Http404(_("Ce type d'événement n'existe pas."))
     occurrences = public_feed_occurrences().filter(kind=kind)
-    return feed_response(request, occurrences, name=_("RESECO — %(name)s") % {"name": KIND_LABELS[kind]}, filename=kind)
+    return feed_response(request, occurrences, name=_("RESECO — %(name)s") % {"name": kind_label(kind)}, filename=kind)
 
 
 @require_GET

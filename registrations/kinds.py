@@ -32,6 +32,15 @@ def kind_label(key, *, plural=False):
     return str(kind.plural if plural else kind.label)
 
 
+def registered_kinds():
+    """Every declared kind, in the order the apps declared them (filters, feed names)."""
+    return list(_KINDS.values())
+
+
+def is_kind(key):
+    return key in _KINDS
+
+
 def by_application(occurrence):
     """Whether people apply for ``occurrence`` rather than register."""
     kind = _KINDS.get(occurrence.kind)

@@ -30,8 +30,6 @@ from .models.registrations import SEAT_STATUSES
 S = RegistrationStatus
 # Sources where the network's staff acts: audience and registration window do not apply.
 STAFF_SOURCES = {RegistrationSource.EDITOR, RegistrationSource.WALK_IN}
-# A test can turn the lock off to show that the concurrency test detects overbooking.
-LOCKING = True
 
 
 # ---------------------------------------------------------------------------- locking
@@ -39,8 +37,6 @@ LOCKING = True
 
 def lock_occurrence(occurrence_id):
     """The occurrence row, locked until the end of the transaction (PostgreSQL), or RegistrationError "busy"."""
-    if not LOCKING:
-        return Occurrence.objects.select_related("page").get(pk=occurrence_id)
     try:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

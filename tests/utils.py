@@ -117,3 +117,16 @@ def assert_sent_to_admin_login(response, path):
     query["next"] = path
     assert response.status_code == 302
     assert response["Location"] == f"/admin/login/?{query.urlencode(safe='/')}"
+
+
+def unlock_occurrences(monkeypatch, *modules):
+    """For the concurrency tests' controls: the engine's row lock becomes a plain read, in the
+    engine and in ``modules`` that imported it, to show that the race test would catch the race."""
+    from registrations import services
+    from registrations.models import Occurrence
+
+    def unlocked(occurrence_id):
+        return Occurrence.objects.select_related("page").get(pk=occurrence_id)
+
+    for module in (services, *modules):
+        monkeypatch.setattr(module, "lock_occurrence", unlocked)

@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
@@ -256,13 +257,8 @@ class TrainingPage(Page):
 
 
 def training_feed_url():
-    """The public feed of trainings, once the events app provides it (guarded reverse)."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("events:kind_feed", kwargs={"kind": OCCURRENCE_KIND})
-    except NoReverseMatch:
-        return ""
+    """The public feed of trainings (the agenda's feed of their kind)."""
+    return reverse("events:kind_feed", kwargs={"kind": OCCURRENCE_KIND})
 
 
 class TrainingRun(Orderable):

@@ -9,8 +9,8 @@ from django.utils import timezone
 from base.french_dates import french_date, french_span, french_time  # noqa: F401
 from base.templatetags.french_dates import french_day, french_hour
 from events.ical import public_url
-from events.models import kind_label as _kind_label
 from registrations.kinds import by_application
+from registrations.kinds import kind_label as registry_kind_label
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ register.filter("french_hour", french_hour)
 
 @register.filter
 def kind_label(kind):
-    return _kind_label(kind)
+    return registry_kind_label(kind)
 
 
 @register.filter

@@ -11,6 +11,7 @@ import pytest
 
 from payments.models import Invoice, Payment, PaymentStatus, StripeEvent
 from registrations.models import RegistrationStatus
+from tests.utils import unlock_occurrences
 
 from .conftest import send_event
 from .stripe_fake import event
@@ -109,12 +110,11 @@ def test_different_events_for_one_session_fulfil_it_once(start_card, stripe_fake
 
 def test_control_without_the_locks_the_same_test_sees_the_race(start_card, stripe_fake, monkeypatch):
     """The control: with the row locks removed, several requests fulfil the same payment."""
-    import registrations.services as engine
     from payments import services
 
     _response, payment = start_card()
     session = stripe_fake.complete(payment.stripe_session_id)
-    monkeypatch.setattr(engine, "LOCKING", False)
+    unlock_occurrences(monkeypatch, services)
     unlocked = lambda **lookup: Payment.objects.filter(**lookup).select_related("registration").first()  # noqa: E731
     monkeypatch.setattr(services, "_locked_payment", _slow(unlocked))
     fulfilments = _count_fulfilments(monkeypatch)

@@ -16,7 +16,7 @@ from registrations.models import Registration
 from registrations.models import RegistrationStatus as S
 from tests.factories import MemberFactory, OrganisationFactory
 from tests.factories.registrations import OccurrenceFactory
-from tests.utils import restore_migration_data
+from tests.utils import restore_migration_data, unlock_occurrences
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 POOL = 60
@@ -87,7 +87,7 @@ def test_50_cancellations_promote_50_in_order_each_told_once():
 
 
 def test_control_without_the_lock_the_test_detects_overbooking(monkeypatch):
-    monkeypatch.setattr(services, "LOCKING", False)
+    unlock_occurrences(monkeypatch)
     occurrence = OccurrenceFactory(capacity=50)
     race(make_people(200), occurrence)
     confirmed = Registration.objects.filter(occurrence=occurrence, status=S.CONFIRMED).count()

@@ -23,6 +23,7 @@ from registrations.models import Occurrence, OccurrenceStatus, Registration
 from registrations.models import RegistrationStatus as S
 from tests.factories import MemberFactory, OrganisationFactory
 from tests.factories.events import EventIndexPageFactory, EventPageFactory, paris
+from tests.utils import unlock_occurrences
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 PEOPLE = 12
@@ -179,7 +180,7 @@ def test_registrations_racing_a_removed_date_are_cancelled_and_told_or_refused(p
 
 
 def test_control_without_the_locks_a_registration_stays_active_on_a_removed_date(page, monkeypatch):
-    monkeypatch.setattr(services, "LOCKING", False)
+    unlock_occurrences(monkeypatch)
     plan_sync = sync.plan_sync
     monkeypatch.setattr(
         sync,
