@@ -174,79 +174,64 @@ def _location(occ, *, include_online_url):
 
 def _add_series(cal, page, rows, *, request, include_online_url):
     """One VEVENT with RRULE/RDATE/EXDATE for the series, plus an override per row that differs."""
-    zone = local_zone()
     base_sequence = page.series_sequence or 0
-    start, end = local_bounds(page)
-    rrule = ical_rrule(page)
     exdates, rdates = _stored_dates(page)
     # The rule's instances up to the last row shown: rows outside them are not part of the series.
     last = max(occ.original_start for occ in rows)
     instances = set(occurrence_starts(page, until=last, exception_dates=exdates, extra_dates=rdates))
     in_series = [occ for occ in rows if occ.original_start in instances]
     outside = [occ for occ in rows if occ.original_start not in instances]
-    # Instances of the rule that no row holds (dates before an edit of the series, which stay as
-    # they were held) are excluded, so the feed shows exactly the dates that exist.
-    first = min(occ.original_start for occ in rows)
-    held = {occ.original_start for occ in in_series}
-    phantoms = sorted(when for when in instances if when >= first and when not in held)
-    if not rrule and not rdates and len(in_series) == 1:
+    options = {"request": request, "include_online_url": include_online_url}
+    if not ical_rrule(page) and not rdates and len(in_series) == 1:
         # A single event: its one row is the event.
         occ = in_series[0]
-        cal.add_component(
-            _event(
-                occ,
-                uid=series_uid(page.pk),
-                request=request,
-                include_online_url=include_online_url,
-                sequence=base_sequence + occ.sequence,
-            )
-        )
+        cal.add_component(_event(occ, uid=series_uid(page.pk), sequence=base_sequence + occ.sequence, **options))
     elif in_series:
-        template = in_series[0]
-        master = icalendar.Event()
-        master.add("uid", series_uid(page.pk))
-        master.add("dtstamp", max(occ.updated_at for occ in rows).astimezone(datetime.UTC))
-        if page.all_day:
-            master.add("dtstart", start.date())
-            master.add("dtend", end.date())
-        else:
-            master.add("dtstart", start)
-            master.add("dtend", end)
-        if rrule:
-            if page.all_day and "UNTIL" in rrule:
-                rrule["UNTIL"] = [timezone.localtime(rrule["UNTIL"][0], zone).date()]
-            master.add("rrule", rrule)
-        for day in rdates:
-            master.add("rdate", _at(day, start, all_day=page.all_day))
-        for day in exdates:
-            master.add("exdate", _at(day, start, all_day=page.all_day))
-        for when in phantoms:
-            master.add("exdate", when.date() if page.all_day else when)
-        master.add("summary", template.page.title)
-        master.add("sequence", base_sequence)
-        master.add("status", "CONFIRMED")
-        master.add("organizer", organizer())
-        master.add("url", _page_url(template, request))
-        master.add("description", _description(_plain(template), include_online_url=include_online_url))
-        master.add("location", _location(template, include_online_url=include_online_url))
-        master.add("categories", [str(kind_label(template.kind))])
-        cal.add_component(master)
+        # Instances of the rule that no row holds (dates before an edit of the series, which stay
+        # as they were held) are excluded, so the feed shows exactly the dates that exist.
+        first = min(occ.original_start for occ in rows)
+        held = {occ.original_start for occ in in_series}
+        phantoms = sorted(when for when in instances if when >= first and when not in held)
+        cal.add_component(_master(page, rows, in_series[0], exdates, rdates, phantoms, **options))
+        zone = local_zone()
         for occ in in_series:
             if occ.detached or occ.is_moved or occ.status == OccurrenceStatus.CANCELLED:
-                override = _event(
-                    occ,
-                    uid=series_uid(page.pk),
-                    request=request,
-                    include_online_url=include_online_url,
-                    sequence=base_sequence + occ.sequence,
-                )
+                override = _event(occ, uid=series_uid(page.pk), sequence=base_sequence + occ.sequence, **options)
                 recurrence_id = timezone.localtime(occ.original_start, zone)
                 override.add("recurrence-id", recurrence_id.date() if page.all_day else recurrence_id)
                 cal.add_component(override)
     for occ in outside:
-        cal.add_component(
-            _event(occ, uid=occurrence_uid(occ.pk), request=request, include_online_url=include_online_url)
-        )
+        cal.add_component(_event(occ, uid=occurrence_uid(occ.pk), **options))
+
+
+def _master(page, rows, template, exdates, rdates, phantoms, *, request, include_online_url):
+    """The series' VEVENT: its rule, added and excluded dates, and what every date shares."""
+    start, end = local_bounds(page)
+    master = icalendar.Event()
+    master.add("uid", series_uid(page.pk))
+    master.add("dtstamp", max(occ.updated_at for occ in rows).astimezone(datetime.UTC))
+    master.add("dtstart", start.date() if page.all_day else start)
+    master.add("dtend", end.date() if page.all_day else end)
+    rrule = ical_rrule(page)
+    if rrule:
+        if page.all_day and "UNTIL" in rrule:
+            rrule["UNTIL"] = [timezone.localtime(rrule["UNTIL"][0], local_zone()).date()]
+        master.add("rrule", rrule)
+    for day in rdates:
+        master.add("rdate", _at(day, start, all_day=page.all_day))
+    for day in exdates:
+        master.add("exdate", _at(day, start, all_day=page.all_day))
+    for when in phantoms:
+        master.add("exdate", when.date() if page.all_day else when)
+    master.add("summary", template.page.title)
+    master.add("sequence", page.series_sequence or 0)
+    master.add("status", "CONFIRMED")
+    master.add("organizer", organizer())
+    master.add("url", _page_url(template, request))
+    master.add("description", _description(_plain(template), include_online_url=include_online_url))
+    master.add("location", _location(template, include_online_url=include_online_url))
+    master.add("categories", [str(kind_label(template.kind))])
+    return master
 
 
 class _plain:

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from base.staff import is_staff
 from members.models import User
 
-from . import services
+from . import notices, services
+from .applications import decide_application
 from .errors import RegistrationError
 from .exports import export
 from .forms import SUPPLIER_QUESTIONS, DecisionForm, EditorAddForm, MessageForm, question_label
@@ -190,7 +191,7 @@ def act(request, pk, action):
             if not form.is_valid():
                 messages.error(request, _("Décision invalide : choisissez « Retenir » ou « Ne pas retenir »."))
                 return redirect("registrations_admin:applications", pk=registration.occurrence_id)
-            services.decide_application(
+            decide_application(
                 registration,
                 selected=form.cleaned_data["decision"] == "selected",
                 message=form.cleaned_data["message"],
@@ -211,7 +212,7 @@ def message(request, pk):
     occurrence = _occurrence(pk)
     form = MessageForm(request.POST)
     if form.is_valid():
-        count = services.message_registrants(
+        count = notices.message_registrants(
             occurrence,
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],

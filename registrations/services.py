@@ -8,7 +8,6 @@ requests never overbook. Each status change writes a ``RegistrationChange``, sen
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
@@ -18,14 +17,12 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from members.audience import Audience, may_take_part
-from members.models import Supplier
-from members.validators import normalise_identifier, validate_siret
 
 from . import conf, signals
 from .errors import RegistrationError
-from .kinds import by_application
 from .models import Occurrence, Registration, RegistrationChange, RegistrationSource, RegistrationStatus
 from .models.registrations import SEAT_STATUSES
+from .tasks import send_registration_email
 
 S = RegistrationStatus
 # Sources where the network's staff acts: audience and registration window do not apply.
@@ -123,13 +120,13 @@ def register(
     now = timezone.now()
     # A fast answer to double submits, outside the lock; the database constraint is the guarantee.
     if Registration.objects.filter(occurrence_id=occurrence.pk, email__iexact=person["email"]).active().exists():
-        raise _already_registered()
+        raise already_registered()
     try:
         registration = _register_locked(
             occurrence, person, user, guest, answers, source, actor, hold_seat_until, now, note=note
         )
     except IntegrityError as error:  # the one-active-per-person constraint (the whole insert is rolled back)
-        raise _already_registered() from error
+        raise already_registered() from error
     return registration
 
 
@@ -160,7 +157,7 @@ def _register_locked(occurrence, person, user, guest, answers, source, actor, ho
             else:
                 registration.status, registration.waitlisted_at = S.WAITLISTED, now
         registration.save()
-        _record(registration, "", actor=actor or user, note=note)
+        record_change(registration, "", actor=actor or user, note=note)
         if registration.status == S.CONFIRMED:
             _confirmed_signal(registration, "", actor or user)
         email_kind = {
@@ -189,7 +186,7 @@ def confirm_guest(registration, *, actor=None):
         else:
             registration.status, registration.waitlisted_at = S.WAITLISTED, now
         registration.save(update_fields=["status", "confirmed_at", "waitlisted_at", "updated_at"])
-        _record(registration, previous, actor=actor, note=_("adresse électronique confirmée"))
+        record_change(registration, previous, actor=actor, note=_("adresse électronique confirmée"))
         if registration.status == S.CONFIRMED:
             _confirmed_signal(registration, previous, actor)
         send_on_commit(registration, "confirmed" if registration.status == S.CONFIRMED else "waitlisted")
@@ -216,8 +213,8 @@ def confirm(registration, *, actor=None, force=False):
             with transaction.atomic():
                 registration.save()
         except IntegrityError as error:  # a cancelled row brought back while the person re-registered
-            raise _already_registered() from error
-        _record(registration, previous, actor=actor)
+            raise already_registered() from error
+        record_change(registration, previous, actor=actor)
         _confirmed_signal(registration, previous, actor)
         send_on_commit(registration, "promoted" if previous == S.WAITLISTED else "confirmed")
     return registration
@@ -235,7 +232,7 @@ def cancel(registration, *, actor=None, reason="", notify=True, promote=True):
         registration.status, registration.cancelled_at = S.CANCELLED, timezone.now()
         registration.hold_expires_at = None
         registration.save(update_fields=["status", "cancelled_at", "hold_expires_at", "updated_at"])
-        _record(registration, previous, actor=actor, note=reason)
+        record_change(registration, previous, actor=actor, note=reason)
         signals.registration_cancelled.send(
             sender=Registration, registration=registration, previous_status=previous, actor=actor
         )
@@ -270,7 +267,7 @@ def promote_waitlisted(occurrence, *, actor=None, now=None):
             continue
         _set_confirmed(registration, now=now)
         registration.save(update_fields=["status", "confirmed_at", "updated_at"])
-        _record(registration, S.WAITLISTED, actor=actor, note=_("place libérée"))
+        record_change(registration, S.WAITLISTED, actor=actor, note=_("place libérée"))
         _confirmed_signal(registration, S.WAITLISTED, actor)
         send_on_commit(registration, "promoted")
         promoted.append(registration)
@@ -324,153 +321,6 @@ def fill_free_seats(now=None):
     return promoted
 
 
-# ---------------------------------------------------------------------------- suppliers
-
-
-def apply_as_supplier(occurrence, *, company, contact, answers=None, user=None, actor=None):
-    """A company applies for a market-engagement meeting.
-
-    ``company``: siret, name, and optionally size, city, website, sectors, labels (objects or
-    pks); ``contact``: first_name, last_name, email, and optionally phone, job_title. The company
-    is found by SIRET or created. Returns the APPLIED registration."""
-    siret = normalise_identifier(company.get("siret"))
-    try:
-        validate_siret(siret)
-    except ValidationError as error:
-        raise RegistrationError(error.messages[0], "invalid_siret") from error
-    now = timezone.now()
-    with transaction.atomic():
-        occurrence = lock_occurrence(occurrence.pk)
-        if occurrence.is_cancelled:
-            raise RegistrationError(_("Cette rencontre est annulée."), "cancelled")
-        if occurrence.start <= now:
-            raise RegistrationError(_("Cette rencontre a déjà eu lieu."), "past")
-        if occurrence.audience != Audience.SUPPLIERS and not by_application(occurrence):
-            raise RegistrationError(_("Cette date n'est pas ouverte aux candidatures de fournisseurs."), "audience")
-        _check_window(occurrence, now)
-        supplier, created = Supplier.objects.get_or_create(siret=siret, defaults={"name": company["name"]})
-        for field in ("size", "city", "website"):
-            if company.get(field) and not getattr(supplier, field):
-                setattr(supplier, field, company[field])
-        supplier.save()
-        if company.get("sectors"):
-            supplier.sectors.add(*company["sectors"])
-        if company.get("labels"):
-            supplier.labels.add(*company["labels"])
-        active = Registration.objects.filter(occurrence=occurrence).active()
-        if active.filter(supplier=supplier).exists() or active.filter(email__iexact=contact["email"]).exists():
-            raise RegistrationError(_("Cette entreprise a déjà candidaté pour cette rencontre."), "already_registered")
-        registration = Registration(
-            occurrence=occurrence,
-            user=user,
-            supplier=supplier,
-            first_name=contact["first_name"],
-            last_name=contact["last_name"],
-            email=contact["email"].strip(),
-            organisation_name=supplier.name,
-            status=S.APPLIED,
-            source=RegistrationSource.SUPPLIER,
-            answers=dict(answers or {}, **{k: contact[k] for k in ("phone", "job_title") if contact.get(k)}),
-        )
-        try:
-            with transaction.atomic():
-                registration.save()
-        except IntegrityError as error:
-            raise _already_registered() from error
-        _record(registration, "", actor=actor or user)
-        send_on_commit(registration, "applied")
-    return registration
-
-
-def decide_application(registration, *, selected, message="", actor=None):
-    """Select or decline a supplier's application, with an optional message; the supplier is told."""
-    with transaction.atomic():
-        lock_occurrence(registration.occurrence_id)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status not in (S.APPLIED, S.SELECTED, S.DECLINED):
-            raise RegistrationError(_("Ce n'est pas une candidature de fournisseur."), "invalid_status")
-        target = S.SELECTED if selected else S.DECLINED
-        if registration.status == target and registration.decision_message == message:
-            return registration
-        previous = registration.status
-        registration.status, registration.decision_message = target, message
-        if selected:
-            registration.confirmed_at = timezone.now()
-        registration.save(update_fields=["status", "decision_message", "confirmed_at", "updated_at"])
-        _record(registration, previous, actor=actor, note=message[:300])
-        send_on_commit(registration, "selected" if selected else "declined")
-    return registration
-
-
-# ---------------------------------------------------------------------------- occurrence changes
-
-
-def tell_occurrence_cancelled(occurrence, *, reason="", actor=None):
-    """The occurrence was cancelled: every active registration is cancelled at once, in a fixed
-    number of queries whatever their number; then, in the background, each person's cancellation
-    is settled (``registration_cancelled``: refunds, credit notes) and told with the CANCEL .ics
-    and the reason."""
-    with transaction.atomic():
-        lock_occurrence(occurrence.pk)
-        rows = list(
-            Registration.objects.filter(occurrence=occurrence).active().select_for_update().values_list("pk", "status")
-        )
-        if not rows:
-            return 0
-        now = timezone.now()
-        Registration.objects.filter(pk__in=[pk for pk, _status in rows]).update(
-            status=S.CANCELLED, cancelled_at=now, hold_expires_at=None, updated_at=now
-        )
-        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-        note = str(reason or _("date annulée"))[:300]
-        RegistrationChange.objects.bulk_create(
-            RegistrationChange(
-                registration_id=pk, from_status=status, to_status=S.CANCELLED, changed_by_id=actor_id, note=note
-            )
-            for pk, status in rows
-        )
-        _enqueue_on_commit("settle_cancellations", rows, str(reason or ""), actor_id)
-    return len(rows)
-
-
-def settle_cancellation(registration, *, previous_status, reason="", actor=None):
-    """After ``tell_occurrence_cancelled``: what a cancellation sets off for one person (the
-    ``registration_cancelled`` receivers, then the e-mail). Run by the background task."""
-    with transaction.atomic():
-        signals.registration_cancelled.send(
-            sender=Registration, registration=registration, previous_status=previous_status, actor=actor
-        )
-    send_on_commit(registration, "occurrence_cancelled", {"reason": reason} if reason else None)
-
-
-def tell_occurrence_moved(occurrence, *, previous_start=None, reason=""):
-    """The occurrence moved: everyone still registered receives one e-mail with the old and new
-    times, the reason and the updated .ics (REQUEST), sent in the background."""
-    ids = list(Registration.objects.filter(occurrence=occurrence).active().values_list("pk", flat=True))
-    if ids:
-        extra = {"previous_start": previous_start.isoformat() if previous_start else "", "reason": str(reason or "")}
-        _enqueue_on_commit("send_registration_emails", ids, "occurrence_moved", extra)
-    return len(ids)
-
-
-def _enqueue_on_commit(task_name, *args):
-    from . import tasks
-
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.enqueue(*args))
-
-
-def message_registrants(occurrence, *, subject, body, include_waitlisted=False):
-    """An editor writes to everyone registered (confirmed or selected; the waiting list too if
-    asked). One e-mail each, sent in the background. Returns how many are enqueued."""
-    statuses = [S.CONFIRMED, S.SELECTED] + ([S.WAITLISTED] if include_waitlisted else [])
-    registrations = list(Registration.objects.filter(occurrence=occurrence, status__in=statuses))
-    with transaction.atomic():
-        for registration in registrations:
-            send_on_commit(registration, "message", {"subject": subject, "body": body})
-    return len(registrations)
-
-
 # ---------------------------------------------------------------------------- helpers
 
 
@@ -512,10 +362,10 @@ def _check_open(occurrence, *, user, guest, source, now):
     allowed = may_take_part(user, occurrence.audience) if user is not None else occurrence.audience == Audience.EVERYONE
     if not allowed:
         raise RegistrationError(_("Cette date est réservée aux membres du réseau."), "audience")
-    _check_window(occurrence, now)
+    check_window(occurrence, now)
 
 
-def _check_window(occurrence, now):
+def check_window(occurrence, now):
     if occurrence.registration_opens_at and now < occurrence.registration_opens_at:
         raise RegistrationError(_("Les inscriptions ne sont pas encore ouvertes."), "not_open")
     if occurrence.registration_closes_at and now > occurrence.registration_closes_at:
@@ -552,11 +402,11 @@ def _confirmed_signal(registration, previous, actor):
     )
 
 
-def _already_registered():
+def already_registered():
     return RegistrationError(_("Vous êtes déjà inscrit·e à cette date."), "already_registered")
 
 
-def _record(registration, previous, *, actor=None, note=""):
+def record_change(registration, previous, *, actor=None, note=""):
     RegistrationChange.objects.create(
         registration=registration,
         from_status=previous or "",
@@ -567,7 +417,5 @@ def _record(registration, previous, *, actor=None, note=""):
 
 
 def send_on_commit(registration, kind, extra=None):
-    from .tasks import send_registration_email
-
     pk = registration.pk
     transaction.on_commit(lambda: send_registration_email.enqueue(pk, kind, extra))

@@ -27,7 +27,7 @@ def settle_cancellations(rows, reason="", actor_id=None):
     """Settle registrations cancelled with their date: ``rows`` are (id, previous status)."""
     from django.contrib.auth import get_user_model
 
-    from .services import settle_cancellation
+    from .notices import settle_cancellation
 
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     previous = dict(rows)

@@ -18,7 +18,7 @@ from wagtail import hooks
 from base.ratelimit import client_ip, rate_limit
 from members.audience import Audience, may_take_part
 
-from . import conf, services
+from . import applications, conf, services
 from .emails import CANCEL_SALT, GUEST_SALT
 from .errors import RegistrationError
 from .forms import GuestRegistrationForm, MemberRegistrationForm, SupplierApplicationForm
@@ -234,7 +234,7 @@ def apply(request, occurrence_id):
     if not form.is_valid():
         return render(request, "registrations/apply.html", context, status=400)
     try:
-        services.apply_as_supplier(
+        applications.apply_as_supplier(
             occurrence,
             company=form.company,
             contact=form.contact,

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from members.audience import Audience
-from registrations import services
+from registrations import applications, services
 from registrations.models import Registration, RegistrationChange
 from registrations.models import RegistrationStatus as S
 from tests.factories import EditorFactory, MemberFactory
@@ -119,7 +119,7 @@ def test_applications_side_by_side_and_decision(editor_client, django_capture_on
     from members.validators import with_luhn_key
 
     meeting = OccurrenceFactory(kind="market_engagement", audience=Audience.SUPPLIERS)
-    application = services.apply_as_supplier(
+    application = applications.apply_as_supplier(
         meeting,
         company={"siret": with_luhn_key(with_luhn_key("81234567") + "0001"), "name": "Bois d'Armor"},
         contact={"first_name": "Anne", "last_name": "Kerleau", "email": "anne@bois.fr"},

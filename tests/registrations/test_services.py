@@ -6,7 +6,7 @@ from django.utils import timezone
 import pytest
 
 from members.audience import Audience
-from registrations import services
+from registrations import applications, services
 from registrations.emails import french_datetime
 from registrations.errors import RegistrationError
 from registrations.models import Registration, RegistrationChange, RegistrationSource
@@ -190,13 +190,15 @@ def test_supplier_application_and_decision(db, django_capture_on_commit_callback
     company = {"siret": siret, "name": "Textiles de l'Ouest"}
     contact = {"first_name": "Yann", "last_name": "Le Goff", "email": "yann@textiles.fr"}
     with django_capture_on_commit_callbacks(execute=True):
-        application = services.apply_as_supplier(occurrence, company=company, contact=contact, answers={"csr": "Oui"})
+        application = applications.apply_as_supplier(
+            occurrence, company=company, contact=contact, answers={"csr": "Oui"}
+        )
     assert application.status == S.APPLIED and application.supplier.siret == siret
-    assert codes(services.apply_as_supplier, occurrence, company=company, contact=contact) == "already_registered"
+    assert codes(applications.apply_as_supplier, occurrence, company=company, contact=contact) == "already_registered"
     bad = dict(company, siret="12345678901234")
-    assert codes(services.apply_as_supplier, occurrence, company=bad, contact=contact) == "invalid_siret"
+    assert codes(applications.apply_as_supplier, occurrence, company=bad, contact=contact) == "invalid_siret"
     with django_capture_on_commit_callbacks(execute=True):
-        services.decide_application(application, selected=True, message="Rendez-vous à 9 h.")
+        applications.decide_application(application, selected=True, message="Rendez-vous à 9 h.")
     selected_mail = mail.outbox[-1]
     assert selected_mail.subject.startswith("Candidature retenue") and "Rendez-vous à 9 h." in selected_mail.body
     assert "METHOD:REQUEST" in selected_mail.attachments[0][1]
