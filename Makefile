@@ -37,7 +37,9 @@ locale/fr/LC_MESSAGES/django.mo: locale/fr/LC_MESSAGES/django.po $(VENV)/.instal
 
 makemessages: $(VENV)/.installed ## Extract strings into locale/fr/LC_MESSAGES/django.po
 	$(MANAGE) makemessages -l fr --ignore=.venv --ignore=node_modules --ignore=tests -v0
-	# Source strings are French: the catalogue starts from them, then editors refine it.
+	# Source strings are French: the catalogue starts from them, then editors refine it. Fuzzy
+	# guesses from similar strings are emptied first (they would carry another message's text).
+	msgattrib --no-wrap --clear-fuzzy --empty --clear-previous locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
 	msgen --no-wrap locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
 
 migrate: $(VENV)/.installed messages ## Apply database migrations (no npm needed)
