@@ -75,7 +75,7 @@ def test_non_member_pays_by_invoice(browser_page):
     page = browser_page.page
     _log_in(browser_page, "ancien@cholet.fr")
     browser_page.goto("/formations/clauses-sociales/")
-    page.locator(".training__runs .button").first.click()
+    page.locator(".training__runs a[href*='/payments/formation/']").first.click()
     page.wait_for_load_state()
     assert "/payments/formation/" in page.url
     assert "tarif non-membre" in page.content()
