@@ -35,6 +35,9 @@ def default_parts(start, end, *, all_day=False):
         if day_end > day_start:
             parts.extend(_split_day(day, day_start, day_end, zone))
         day += datetime.timedelta(days=1)
+    if not parts and end > start:
+        # Outside office hours (an evening session running past midnight, say): one session.
+        parts.append((first, PartKind.WHOLE, start, end))
     return parts
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from attendance.services import checkin_url
 from registrations.models import Attendance, RegistrationStatus
+from registrations.schedule import sync_parts
 from tests.factories import StandardPageFactory
 from tests.factories.attendance import OccurrenceFactory, RegistrationFactory
 
@@ -24,6 +25,7 @@ def today_session(site_live):
     page = StandardPageFactory(parent=home, title="Atelier clauses sociales", slug="atelier-clauses-sociales")
     start = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(minutes=30)
     occurrence = OccurrenceFactory(page=page, kind="thematic", start=start, end=start + datetime.timedelta(hours=2))
+    sync_parts(occurrence)  # as the engine gives every date it creates (here at any hour of the day)
     people = [
         RegistrationFactory(
             occurrence=occurrence,

@@ -186,3 +186,11 @@ def test_delete_page_occurrences_refuses_with_registrations(page):
     Registration.objects.all().delete()
     delete_page_occurrences(page)
     assert not Occurrence.objects.filter(page=page).exists()
+
+
+def test_an_evening_date_past_midnight_still_has_a_part_for_attendance():
+    from registrations.schedule import default_parts
+
+    start = at(datetime.date(2030, 1, 10), 22, 30)
+    parts = default_parts(start, start + datetime.timedelta(hours=2))
+    assert [(kind, s, e) for _d, kind, s, e in parts] == [(PartKind.WHOLE, start, start + datetime.timedelta(hours=2))]
