@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -156,6 +156,12 @@ class CheckIn:
     already: bool
 
 
+def _lock_scans_of(registration):
+    """Serialise simultaneous scans of one person's code (two phones at the door): the attendance
+    row may not exist yet, so the lock is taken on the registration."""
+    return Registration.objects.select_for_update().get(pk=registration.pk)
+
+
 def check_in(token, *, actor, now=None):
     """Mark the person of the signed ``token`` present for the current part. Idempotent: a
     second scan returns ``already=True`` and records nothing more."""
@@ -178,17 +184,11 @@ def check_in(token, *, actor, now=None):
             "not_today",
         )
     with transaction.atomic():
-        existing = Attendance.objects.select_for_update().filter(registration=registration, part=part).first()
+        _lock_scans_of(registration)
+        existing = Attendance.objects.filter(registration=registration, part=part).first()
         if existing is not None and existing.status in ATTENDED_STATUSES:
             return CheckIn(registration, part, existing, already=True)
-        try:
-            with transaction.atomic():
-                attendance = record_attendance(
-                    registration, part, status=AttendanceStatus.PRESENT, actor=actor, by_qr=True
-                )
-        except IntegrityError:  # a simultaneous scan created it first
-            attendance = Attendance.objects.get(registration=registration, part=part)
-            return CheckIn(registration, part, attendance, already=True)
+        attendance = record_attendance(registration, part, status=AttendanceStatus.PRESENT, actor=actor, by_qr=True)
     return CheckIn(registration, part, attendance, already=False)
 
 

@@ -2,6 +2,7 @@
 through a bounded pool (PostgreSQL allows 100 connections). A control turns the lock off and
 shows the test catches the overbooking, so it can fail."""
 
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,6 +15,7 @@ from registrations import services
 from registrations.errors import RegistrationError
 from registrations.models import Registration
 from registrations.models import RegistrationStatus as S
+from registrations.models.registrations import RegistrationQuerySet
 from tests.factories import MemberFactory, OrganisationFactory
 from tests.factories.registrations import OccurrenceFactory
 from tests.utils import restore_migration_data, unlock_occurrences
@@ -92,6 +94,30 @@ def test_control_without_the_lock_the_test_detects_overbooking(monkeypatch):
     race(make_people(200), occurrence)
     confirmed = Registration.objects.filter(occurrence=occurrence, status=S.CONFIRMED).count()
     assert confirmed > 50, "sans verrou, la course devrait sur-réserver : le test ne prouverait rien"
+
+
+def test_control_without_the_locks_promotions_go_wrong(monkeypatch):
+    """The promotion race's control: without the occurrence lock and the waiting list's row locks,
+    cancellations at the same moment promote the same first waiter, and seats stay empty."""
+    unlock_occurrences(monkeypatch)
+    monkeypatch.setattr(RegistrationQuerySet, "select_for_update", lambda self, *args, **kwargs: self)
+    count_seats = services.seats_left
+
+    def slow_seats_left(occurrence):
+        free = count_seats(occurrence)
+        time.sleep(0.05)  # the window a loaded server leaves between counting and promoting
+        return free
+
+    monkeypatch.setattr(services, "seats_left", slow_seats_left)
+    occurrence = OccurrenceFactory(capacity=20)
+    for person in make_people(60):
+        services.register(occurrence, user=person)
+    waiting = list(Registration.objects.filter(occurrence=occurrence).waitlisted().values_list("pk", flat=True))
+    in_threads(services.cancel, list(Registration.objects.filter(occurrence=occurrence, status=S.CONFIRMED)))
+    promoted = set(Registration.objects.filter(pk__in=waiting, status=S.CONFIRMED).values_list("pk", flat=True))
+    assert promoted != set(waiting[:20]), (
+        "sans verrous, les promotions devraient se tromper : le test ne prouverait rien"
+    )
 
 
 def test_lock_not_obtained_in_time_answers_busy(settings):

@@ -5,6 +5,7 @@ The test starts two gunicorn servers on free 127.0.0.1 ports with the test setti
 "default" cache is a per-process memory cache) against the test database, then drives them over
 HTTP: 40 members race for 10 seats, half through each server; a cancellation on A promotes the
 first waiting member, as B shows; the same webhook event delivered to both is fulfilled once.
+A control runs the same race on servers whose engine lock is removed and sees the overbooking.
 """
 
 import datetime
@@ -16,6 +17,7 @@ import subprocess
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -59,9 +61,9 @@ def _test_database_url():
     return urlunparse(parsed._replace(scheme="postgres", netloc=netloc, path=f"/{settings['NAME']}"))
 
 
-@pytest.fixture
-def servers(transactional_db):
-    """Two gunicorn servers (2 workers each) on the test database; stopped before the flush."""
+@contextmanager
+def two_servers(entry):
+    """Two gunicorn servers (2 workers each) serving ``entry`` on the test database."""
     env = dict(
         os.environ,
         DATABASE_URL=_test_database_url(),
@@ -79,7 +81,7 @@ def servers(transactional_db):
                         GUNICORN,
                         "--pythonpath",
                         "site",
-                        "wsgi:application",
+                        entry,
                         "--workers",
                         "2",
                         "--bind",
@@ -114,6 +116,13 @@ def servers(transactional_db):
                 process.wait()
 
 
+@pytest.fixture
+def servers(transactional_db):
+    """The application in two processes; stopped before the flush."""
+    with two_servers("wsgi:application") as bases:
+        yield bases
+
+
 def _session(user):
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
@@ -134,17 +143,22 @@ def _post(base, path, session, data=None):
     )
 
 
-def test_registrations_and_waiting_list_are_correct_across_two_processes(servers):
-    a, b = servers
+def _race(a, b):
+    """``PEOPLE`` members register for ``SEATS`` seats at once, half through each server."""
     occurrence = OccurrenceFactory(capacity=SEATS)
     members = [MemberFactory() for _ in range(PEOPLE)]
     sessions = {member.pk: _session(member) for member in members}
     path = reverse("registrations:register", kwargs={"occurrence_id": occurrence.pk})
-
     with ThreadPoolExecutor(max_workers=16) as pool:
         responses = list(
             pool.map(lambda n: _post((a, b)[n % 2], path, sessions[members[n].pk]).status_code, range(PEOPLE))
         )
+    return occurrence, sessions, path, responses
+
+
+def test_registrations_and_waiting_list_are_correct_across_two_processes(servers):
+    a, b = servers
+    occurrence, sessions, path, responses = _race(a, b)
     assert Counter(responses) == {302: PEOPLE}
     rows = list(Registration.objects.filter(occurrence=occurrence))
     assert Counter(r.status for r in rows) == {S.CONFIRMED: SEATS, S.WAITLISTED: PEOPLE - SEATS}
@@ -171,6 +185,15 @@ def test_registrations_and_waiting_list_are_correct_across_two_processes(servers
     assert _post(b, path, sessions[leaving.user_id]).status_code == 302
     rows = list(Registration.objects.filter(occurrence=occurrence).exclude(status=S.CANCELLED))
     assert sorted(waitlist_positions(rows).values()) == list(range(1, PEOPLE - SEATS + 1))
+
+
+def test_control_without_the_lock_two_processes_overbook(transactional_db):
+    """The control: the same race against servers whose engine lock is removed
+    (``tests/unlocked_wsgi.py``) confirms more people than there are seats."""
+    with two_servers("tests.unlocked_wsgi:application") as (a, b):
+        occurrence, _sessions, _path, _responses = _race(a, b)
+    confirmed = Registration.objects.filter(occurrence=occurrence, status=S.CONFIRMED).count()
+    assert confirmed > SEATS, "sans verrou, la course devrait sur-réserver : le test ne prouverait rien"
 
 
 def test_the_same_webhook_event_delivered_to_both_processes_is_fulfilled_once(servers):
