@@ -4,6 +4,7 @@ Attendance rows are the engine's ``registrations.Attendance`` (one per registrat
 a fact separate from the registration's status.
 """
 
+import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+import segno
 
 from base.errors import DomainError
 from base.hours import hours
@@ -117,10 +120,6 @@ def checkin_url(registration):
 
 
 def qr_png(registration, *, scale=6):
-    import io
-
-    import segno
-
     buffer = io.BytesIO()
     segno.make(checkin_url(registration), error="m").save(buffer, kind="png", scale=scale, border=2)
     return buffer.getvalue()

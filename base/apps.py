@@ -9,6 +9,7 @@ class BaseConfig(AppConfig):
     verbose_name = _("Socle")
 
     def ready(self):
+        # Signals and hooks need the models, which load once the app registry is ready.
         from . import caching
 
         caching.connect_publication_signals()

@@ -9,6 +9,7 @@ class EventsConfig(AppConfig):
     periodic_commands = ["extend_occurrences"]
 
     def ready(self):
+        # Signals and hooks need the models, which load once the app registry is ready.
         from . import signals  # noqa: F401
         from .kinds import register_kinds
 

@@ -1,5 +1,7 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 
 class ChoiceListField(models.JSONField):
@@ -29,6 +31,4 @@ class ChoiceListField(models.JSONField):
         known = {key for key, _label in self.choices_list}
         unknown = [v for v in value or [] if v not in known]
         if unknown:
-            from django.core.exceptions import ValidationError
-
-            raise ValidationError(f"Valeurs inconnues : {', '.join(map(str, unknown))}")
+            raise ValidationError(_("Valeurs inconnues : %(values)s") % {"values": ", ".join(map(str, unknown))})

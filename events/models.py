@@ -19,6 +19,7 @@ from base.blocks import BaseStreamBlock, DocumentLinkBlock
 from base.pages import SectionIndexPage
 from members.audience import Audience
 
+from . import conf, schedule
 from .fields import ChoiceListField
 
 
@@ -71,7 +72,7 @@ class EventIndexPage(SectionIndexPage):
         verbose_name = _("agenda")
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import agenda_context
+        from .queries import agenda_context  # queries import the page models: loaded on use
 
         context = super().get_context(request, *args, **kwargs)
         context.update(agenda_context(request, self))
@@ -306,15 +307,10 @@ class EventPage(Page):
         )
 
     def occurrence_specs(self, *, now=None):
-        from .schedule import occurrence_specs
-
         exceptions, extras = self.schedule_dates()
-        return occurrence_specs(self, exception_dates=exceptions, extra_dates=extras, now=now)
+        return schedule.occurrence_specs(self, exception_dates=exceptions, extra_dates=extras, now=now)
 
     def clean(self):
-        from . import conf
-        from .schedule import build_recurrence, count_in_horizon
-
         super().clean()
         errors = {}
         if self.start and self.end and self.end < self.start:
@@ -358,7 +354,7 @@ class EventPage(Page):
         if self.repeat_weekdays and self.repeat != Repeat.WEEKLY:
             errors["repeat_weekdays"] = _("Les jours de la semaine ne servent qu'à une répétition hebdomadaire.")
         if self.repeat and self.start and self.end and "end" not in errors and not errors.get("repeat_until"):
-            if count_in_horizon(self) > conf.max_occurrences():
+            if schedule.count_in_horizon(self) > conf.max_occurrences():
                 errors["repeat"] = _(
                     "Cette règle donnerait plus de %(max)d dates sur les %(months)d prochains mois : "
                     "espacez-les ou fixez une fin."
@@ -368,14 +364,14 @@ class EventPage(Page):
         if errors:
             raise ValidationError(errors)
         if self.start and self.end:
-            self.recurrence = build_recurrence(self, *self.schedule_dates())
+            self.recurrence = schedule.build_recurrence(self, *self.schedule_dates())
 
     @property
     def partner_list(self):
         return [p.strip() for p in self.partners.split(",") if p.strip()]
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import event_context
+        from .queries import event_context  # queries import the page models: loaded on use
 
         context = super().get_context(request, *args, **kwargs)
         context.update(event_context(request, self))

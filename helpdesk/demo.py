@@ -2,6 +2,7 @@
 
 from members.models import User
 from resources.models import ResourceIndexPage
+from search.permissions import grant_editor_permissions
 from sectors.models import Sector
 
 from .models import FaqEntry, FaqPage, Message, Question, QuestionStatus
@@ -53,8 +54,6 @@ THREADS = [
 
 
 def load(demo):
-    from search.permissions import grant_editor_permissions
-
     grant_editor_permissions()
     index = ResourceIndexPage.objects.get()
     demo.child_page(

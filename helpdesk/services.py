@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from base.errors import DomainError
 from base.staff import is_staff_account
 
-from . import conf
+from . import conf, tasks
 from .models import Attachment, FaqEntry, Message, Question, QuestionStatus
 
 
@@ -139,6 +139,4 @@ def rich_text(text):
 
 
 def _enqueue(name, message_id):
-    from . import tasks
-
     getattr(tasks, name).enqueue(message_id)

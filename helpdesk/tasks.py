@@ -8,6 +8,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from . import conf
+from .models import Message
 
 
 def _absolute(path):
@@ -15,8 +16,6 @@ def _absolute(path):
 
 
 def _send(message_id, template, recipients, url_name):
-    from .models import Message
-
     message = Message.objects.select_related("question__author", "question__organisation").get(pk=message_id)
     question = message.question
     to = recipients(question)

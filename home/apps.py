@@ -14,6 +14,7 @@ def neutralise_formulas_in_wagtail_exports():
     """Wagtail's list exports (every ModelViewSet's CSV, its reports) write cells as given: a
     cell starting with =, +, -, @, a tab or a carriage return would run as a formula in a
     spreadsheet. Its XLSX export already stores such cells as text."""
+    # Wagtail's admin views import models: loaded once the app registry is ready.
     from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
     from registrations.exports import safe_cell

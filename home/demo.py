@@ -2,7 +2,12 @@
 
 from wagtail.models import Page, PageViewRestriction, Site
 
+from events.models import EventIndexPage
 from members.services import members_only_groups
+from resources.models import ResourceIndexPage
+from search.models import SearchPage
+from trainings.models import TrainingIndexPage
+from workinggroups.models import WorkingGroupIndexPage
 
 from .models import HomePage, SiteSettings, StandardPage
 
@@ -59,12 +64,6 @@ def _body(*paragraphs):
 
 
 def load(demo):
-    from events.models import EventIndexPage
-    from resources.models import ResourceIndexPage
-    from search.models import SearchPage
-    from trainings.models import TrainingIndexPage
-    from workinggroups.models import WorkingGroupIndexPage
-
     home = _home_page(demo)
     demo.step("page d'accueil")
     demo.child_page(

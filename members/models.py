@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -90,8 +91,6 @@ class Organisation(index.Indexed, models.Model):
     def clean(self):
         self.siren = normalise_identifier(self.siren)
         if self.member_until and self.member_since and self.member_until < self.member_since:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"member_until": _("La fin de l'adhésion doit suivre son début.")})
 
     def is_member_on(self, day):

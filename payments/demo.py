@@ -8,6 +8,7 @@ from django.utils import timezone
 from members.models import Organisation, User
 from members.validators import with_luhn_key
 from registrations.models import Registration, RegistrationStatus
+from registrations.services import register
 from trainings.models import TrainingPage
 
 from .models import Invoice, InvoiceStatus, Payment, PaymentMethod
@@ -39,8 +40,6 @@ def _invoice(registration, organisation, purchase_order, service_code, *, today=
 
 
 def load(demo):
-    from registrations.services import register
-
     training = TrainingPage.objects.filter(slug="clauses-sociales").first()
     if training is None:
         return

@@ -12,14 +12,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max, Q
-from django.db.models.functions import Lower
+from django.db.models import Max, Q, TextField
+from django.db.models.functions import Cast, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail.contrib.forms.models import FormSubmission
+from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
 from base.errors import DomainError
 from base.staff import is_staff_account
@@ -108,8 +113,6 @@ def _anonymise_registrations(registrations, erasure, redact, main_email=None):
 def _forget_logs(model, ids, redact):
     """Wagtail's log entries about these objects keep their user link (the user is anonymised)
     but lose the names and addresses in their label and data."""
-    from wagtail.models import ModelLogEntry
-
     content_type = ContentType.objects.get_for_model(model)
     entries = ModelLogEntry.objects.filter(content_type=content_type, object_id__in=[str(i) for i in ids])
     for entry in entries.only("pk", "label", "data"):
@@ -121,9 +124,6 @@ def _forget_logs(model, ids, redact):
 def _forget_stripe_events(redact, *emails):
     """Stripe's event payloads may carry a card payer's name and address: redact them in place
     (the event ids stay, so a replayed event is still recognised)."""
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
     for email in emails:
         events = StripeEvent.objects.annotate(text=Cast("payload", TextField())).filter(text__icontains=email)
         for event in events.only("pk", "payload"):
@@ -132,8 +132,6 @@ def _forget_stripe_events(redact, *emails):
 
 
 def _forget_logins(*emails):
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
     condition = Q()
     for email in emails:
         condition |= Q(username__iexact=email)
@@ -142,14 +140,10 @@ def _forget_logins(*emails):
 
 
 def _forget_form_submissions(email):
-    from wagtail.contrib.forms.models import FormSubmission
-
     FormSubmission.objects.filter(form_data__icontains=email).delete()
 
 
 def _forget_sessions(user):
-    from django.contrib.sessions.models import Session
-
     if "db" not in settings.SESSION_ENGINE:
         return  # the unusable password already invalidates every session (auth hash)
     if user.last_login is None or user.last_login < timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE):

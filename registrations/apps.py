@@ -9,6 +9,7 @@ class RegistrationsConfig(AppConfig):
     periodic_commands = ["release_expired_holds", "send_reminders"]
 
     def ready(self):
+        # Signals and hooks need the models, which load once the app registry is ready.
         from base.caching import content_changed
 
         from . import receivers  # noqa: F401

@@ -173,7 +173,7 @@ def contributions_for(registration, kind):
 
 
 def build_message(registration, kind, extra=None):
-    from .services import waitlist_position
+    from .services import waitlist_position  # the services enqueue these e-mails: loaded on use
 
     subject, paragraphs, method, cancel_link = KINDS[kind]
     if kind == "message":

@@ -1,13 +1,14 @@
+from django.contrib.auth import get_user_model
+
 from django_tasks import task
 
+from .emails import send
 from .models import Registration
 
 
 @task()
 def send_registration_email(registration_id, kind, extra=None):
     """Send one e-mail about a registration (enqueued on commit by the services)."""
-    from .emails import send
-
     registration = Registration.objects.select_related("occurrence__page").filter(pk=registration_id).first()
     if registration is not None:
         send(registration, kind, extra)
@@ -16,8 +17,6 @@ def send_registration_email(registration_id, kind, extra=None):
 @task()
 def send_registration_emails(registration_ids, kind, extra=None):
     """The same e-mail to many registrations (a moved date): one task, not one per person."""
-    from .emails import send
-
     for registration in Registration.objects.select_related("occurrence__page").filter(pk__in=registration_ids):
         send(registration, kind, extra)
 
@@ -25,9 +24,7 @@ def send_registration_emails(registration_ids, kind, extra=None):
 @task()
 def settle_cancellations(rows, reason="", actor_id=None):
     """Settle registrations cancelled with their date: ``rows`` are (id, previous status)."""
-    from django.contrib.auth import get_user_model
-
-    from .notices import settle_cancellation
+    from .notices import settle_cancellation  # notices import the services, which enqueue these tasks
 
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     previous = dict(rows)

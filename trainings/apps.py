@@ -7,6 +7,7 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Formations")
 
     def ready(self):
+        # Signals and hooks need the models, which load once the app registry is ready.
         from wagtail.signals import page_published
 
         from registrations.kinds import register_kind

@@ -1,8 +1,10 @@
 """The programme of a training, day by day."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
 
 
 class SessionBlock(blocks.StructBlock):
@@ -14,10 +16,6 @@ class SessionBlock(blocks.StructBlock):
     def clean(self, value):
         result = super().clean(value)
         if result["start"] and result["end"] and result["end"] <= result["start"]:
-            from django.core.exceptions import ValidationError
-
-            from wagtail.blocks import StructBlockValidationError
-
             raise StructBlockValidationError(block_errors={"end": ValidationError(_("La fin doit suivre le début."))})
         return result
 

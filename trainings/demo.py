@@ -13,6 +13,11 @@ from decimal import Decimal
 from django.core.files.images import ImageFile
 from django.utils import timezone
 
+from wagtail.images.models import Image
+
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+
 from sectors.models import Sector
 
 from .models import TrainingPage, TrainingRun
@@ -52,11 +57,6 @@ def _trainer(name, role):
 
 def _logo():
     """A small generated logo for the ADEME partner (no file shipped with the demo)."""
-    from wagtail.images.models import Image
-
-    from PIL import Image as PILImage
-    from PIL import ImageDraw, ImageFont
-
     image = Image.objects.filter(title=ADEME_LOGO_TITLE).first()
     if image is not None:
         return image

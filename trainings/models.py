@@ -15,6 +15,7 @@ from wagtail.search import index
 
 from base.pages import SectionIndexPage
 from members.audience import Audience
+from registrations.occurrences import OccurrenceSpec
 
 from .blocks import ProgrammeBlock, TrainersBlock
 
@@ -37,7 +38,7 @@ class TrainingIndexPage(SectionIndexPage):
         verbose_name = _("catalogue des formations")
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import catalogue
+        from .queries import catalogue  # queries import the page models: loaded on use
 
         context = super().get_context(request, *args, **kwargs)
         context.update(catalogue(self, request.GET))
@@ -212,8 +213,6 @@ class TrainingPage(Page):
     def occurrence_specs(self, *, now=None):
         """One occurrence per run, identified by the run's stable key (kept through revisions),
         so moving a run's dates moves its occurrence and keeps its registrations."""
-        from registrations.occurrences import OccurrenceSpec
-
         return [
             OccurrenceSpec(
                 key=str(run.key),
@@ -248,7 +247,7 @@ class TrainingPage(Page):
         return self.price_non_member + self.vat_for(self.price_non_member)
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import runs_of
+        from .queries import runs_of  # queries import the page models: loaded on use
 
         context = super().get_context(request, *args, **kwargs)
         context["occurrences"] = runs_of(self)

@@ -22,7 +22,7 @@ class WorkingGroupIndexPage(ClientErrorStatusMixin, SectionIndexPage):
         verbose_name = _("liste des groupes de travail")
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import group_listing
+        from .queries import group_listing  # queries import the page models: loaded on use
 
         context = super().get_context(request, *args, **kwargs)
         context.update(group_listing(request, self))

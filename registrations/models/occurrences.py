@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from members.audience import Audience
 
+from .registrations import RegistrationStatus
+
 
 class OccurrenceStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("prévue")
@@ -35,8 +37,6 @@ class OccurrenceQuerySet(models.QuerySet):
 
     def with_seat_counts(self):
         """Annotate confirmed, waiting and held seats in the same query (no query per row)."""
-        from .registrations import RegistrationStatus
-
         return self.annotate(
             confirmed_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
             held_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.PENDING_PAYMENT)),

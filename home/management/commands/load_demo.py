@@ -19,6 +19,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
+from wagtail.models import Site
+
+from home.models import DemoVersion
+
 INLINE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -47,8 +51,6 @@ class Demo:
     @staticmethod
     def page(url_path):
         """A demo page by its path under the home page, e.g. ``/agenda/``."""
-        from wagtail.models import Site
-
         site = Site.objects.get(is_default_site=True)
         return (
             site.root_page.specific.get_descendants()
@@ -83,8 +85,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from home.models import DemoVersion
-
         if options["migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         demo = Demo(self)
