@@ -65,14 +65,19 @@ FUZZ_EXAMPLES_SCALE ?= 0.2
 HYPOTHESIS_EXAMPLES ?= 25
 export FUZZ_EXAMPLES_SCALE HYPOTHESIS_EXAMPLES
 
+# Tests run in parallel on every core (pytest-xdist); the races share one worker (tests/conftest.py).
+# TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) --dist loadgroup
+
 test: install ## Run the whole test suite (PostgreSQL when DATABASE_URL points there, else SQLite)
-	DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 test-full: install ## The whole suite with the full generated-input campaigns (nightly)
-	FUZZ_EXAMPLES_SCALE=1 HYPOTHESIS_EXAMPLES=300 DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	FUZZ_EXAMPLES_SCALE=1 HYPOTHESIS_EXAMPLES=300 DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: install ## Run the tests without the browser
-	DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest $(XDIST) -m "not browser" $(PYTEST_ARGS)
 
 lint: install ## Check style with ruff and the layers of DESIGN.md with import-linter
 	$(BIN)/ruff check .

@@ -1,23 +1,28 @@
 import os
-from io import StringIO
-
-from django.core.management import call_command
 
 from wagtail.models import Page, Site
 
 import pytest
 
 from tests.factories import HomePageFactory
-from tests.utils import restore_migration_data
+from tests.utils import DemoSnapshot, restore_migration_data
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` prove what only PostgreSQL does (row locks under concurrency, French
     full-text search, several processes on one database). They always run in CI, which refuses any
-    other database; `make test` on the SQLite fallback leaves them out and says so."""
+    other database; `make test` on the SQLite fallback leaves them out and says so.
+
+    The races among them (threads or processes, each with its own connection) run one after the
+    other on one xdist worker: two at once would pass PostgreSQL's 100 connections."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
+        for item in items:
+            marker = item.get_closest_marker("django_db")
+            if item.get_closest_marker("postgres") and marker and marker.kwargs.get("transaction"):
+                item.add_marker(pytest.mark.xdist_group("races"))
         return
     if os.environ.get("CI"):
         raise pytest.UsageError("CI runs the whole suite on PostgreSQL: set DATABASE_URL (see .ci/run).")
@@ -92,10 +97,20 @@ def home_page(db):
     return home
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo site loaded and dumped once per session (per xdist worker), restored in about a
+    second by each test that asks for it."""
+    snapshot = DemoSnapshot(tmp_path_factory.mktemp("demo"))
+    with django_db_blocker.unblock():
+        snapshot.dump()
+    return snapshot
+
+
 @pytest.fixture
-def demo_site(db):
-    """The full demo site, as `make run` shows it."""
-    call_command("load_demo", stdout=StringIO())
+def demo_site(db, demo_snapshot):
+    """The full demo site, as `make run` shows it (restored inside the test's transaction)."""
+    demo_snapshot.restore_in_transaction()
     site = Site.objects.get(is_default_site=True)
     site.hostname = "testserver"
     site.save()

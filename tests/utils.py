@@ -1,5 +1,6 @@
 """Test helpers shared by several test modules."""
 
+import re
 from pathlib import Path
 
 from django.apps import apps as global_apps
@@ -35,34 +36,67 @@ KEPT_TABLES = ("django_content_type", "auth_permission")
 
 
 class DemoSnapshot:
-    """The full demo site, loaded once per test session and restored before each browser test.
+    """The full demo site, loaded once per test session and restored before each test that needs it.
 
-    `load_demo` takes tens of seconds; live_server tests flush the database after each test.
-    On PostgreSQL the demo is loaded once, dumped with pg_dump (data only) and restored with
-    psql before each test (about a second); on SQLite it is simply loaded again."""
+    `load_demo` takes tens of seconds. On PostgreSQL the demo is loaded once (committed, in the
+    session fixture), dumped with pg_dump as data-only INSERTs, and the database is emptied back
+    to what migrations leave. A test then gets the demo in about a second: inside its own
+    transaction (``restore_in_transaction``, rolled back at its end) or, for live_server tests
+    that flush the database, with psql (``restore``). On SQLite it is simply loaded again."""
 
     def __init__(self, directory):
         self.path = Path(directory) / "demo.sql"
         self.ready = False
 
+    def dump(self):
+        """Load the demo, dump it, empty the database again. Runs outside any test transaction."""
+        from django.db import connection
+
+        if self.ready or connection.vendor != "postgresql":
+            return
+        self._truncate_all(keep=KEPT_TABLES)
+        restore_migration_data()
+        self._load_demo()
+        dump = ["pg_dump", "--data-only", "--disable-triggers", "--no-owner", "--inserts", "--rows-per-insert=500"]
+        self._pg([*dump, "--file", str(self.path), "--exclude-table-data=django_migrations"])
+        # Django's connection runs the dump as plain SQL: without psql's meta-commands (\restrict),
+        # and without search_path = '' (the dump names every table with its schema; Django does not).
+        psql_only = re.compile(r"^(\\(un)?restrict \w+|SELECT pg_catalog\.set_config\('search_path', '', false\);)$")
+        self.sql = "\n".join(line for line in self.path.read_text().splitlines() if not psql_only.match(line))
+        self._truncate_all(keep=KEPT_TABLES)
+        restore_migration_data()
+        self.ready = True
+
     def restore(self):
+        """The demo, committed (live_server tests, which flush the database after each test)."""
         from django.contrib.contenttypes.models import ContentType
         from django.db import connection
 
         if connection.vendor != "postgresql":
             self._load_demo()
             return
-        if not self.ready:
-            self._truncate_all(keep=KEPT_TABLES)
-            restore_migration_data()
-            self._load_demo()
-            dump = ["pg_dump", "--data-only", "--disable-triggers", "--no-owner", "--file", str(self.path)]
-            self._pg([*dump, "--exclude-table-data=django_migrations"])
-            self.ready = True
-            return
+        self.dump()
         # Content types come back with the ids the dumped rows point at.
         self._truncate_all(keep=())
         self._pg(["psql", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", str(self.path)])
+        ContentType.objects.clear_cache()
+
+    def restore_in_transaction(self):
+        """The demo inside the current test's transaction: gone when it rolls back."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            self._load_demo()
+            return
+        assert self.ready, "DemoSnapshot.dump() runs first, outside the test's transaction"
+        with connection.cursor() as cursor:
+            # Rows an earlier fixture wrote have deferred checks pending, which TRUNCATE refuses.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        self._truncate_all(keep=())
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         ContentType.objects.clear_cache()
 
     @staticmethod

@@ -7,8 +7,6 @@ from wagtail.models import Site
 
 import pytest
 
-from tests.utils import DemoSnapshot
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -40,11 +38,6 @@ def browser():
         )
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="session")
-def demo_snapshot(tmp_path_factory):
-    return DemoSnapshot(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture
