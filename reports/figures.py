@@ -118,10 +118,17 @@ class _Builder:
     # Sections ---------------------------------------------------------------------------------
 
     def activity(self):
-        held = queries.held_occurrences(self.period)
+        held = queries.held_occurrences(self.period, self.now)
         by_kind = list(held.values("kind").annotate(count=Count("pk")).order_by("-count", "kind"))
         total = sum(row["count"] for row in by_kind)  # a handful of kinds, not rows
         self.figure("held_total", "activity", _("Réunions et événements tenus"), total, drill=("occurrences", {}))
+        self.figure(
+            "planned_total",
+            "activity",
+            _("Dates prévues, pas encore tenues (non comptées)"),
+            queries.planned_occurrences(self.period, self.now).count(),
+            drill=("occurrences", {"planned": "1"}),
+        )
         self.breakdown(
             "held_by_kind",
             "activity",
@@ -146,7 +153,7 @@ class _Builder:
             runs,
             drill=("occurrences", {"kind": queries.TRAINING_KIND}),
         )
-        delivered = queries.training_attendance(self.period).aggregate(total=Sum(PART_DURATION))["total"]
+        delivered = queries.training_attendance(self.period, self.now).aggregate(total=Sum(PART_DURATION))["total"]
         self.figure(
             "training_person_hours",
             "activity",
@@ -158,8 +165,8 @@ class _Builder:
         self.working_groups()
 
     def working_groups(self):
-        meetings = queries.working_group_meetings(self.period)
-        groups = queries.active_working_groups(self.period)
+        meetings = queries.working_group_meetings(self.period, self.now)
+        groups = queries.active_working_groups(self.period, self.now)
         per_group = dict(meetings.values_list("page__eventpage__working_group").annotate(count=Count("pk")).order_by())
         group_rows = list(groups.order_by("title").values_list("pk", "title"))
         self.figure(
@@ -214,8 +221,8 @@ class _Builder:
             attended[f"{name}|participants"] = Count(Lower("email"), distinct=True, filter=condition)
             attended[f"{name}|organisations"] = Count("organisation", distinct=True, filter=condition & member)
         values = {
-            **queries.held_registrations(self.period).aggregate(**confirmed),
-            **queries.attended_registrations(self.period).aggregate(**attended),
+            **queries.held_registrations(self.period, self.now).aggregate(**confirmed),
+            **queries.attended_registrations(self.period, self.now).aggregate(**attended),
         }
         counts = {}
         for key, value in values.items():  # one entry per group and measure: a fixed number
@@ -312,8 +319,8 @@ class _Builder:
         )
 
     def suppliers(self):
-        meetings = queries.held_occurrences(self.period).filter(kind__in=application_kinds()).count()
-        applications = queries.supplier_applications(self.period).aggregate(
+        meetings = queries.held_occurrences(self.period, self.now).filter(kind__in=application_kinds()).count()
+        applications = queries.supplier_applications(self.period, self.now).aggregate(
             applied=Count("supplier", distinct=True),
             selected=Count("supplier", distinct=True, filter=Q(status=RegistrationStatus.SELECTED)),
         )
