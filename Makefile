@@ -31,7 +31,7 @@ install: $(VENV)/.installed node_modules/.installed messages ## Create .venv and
 
 messages: locale/fr/LC_MESSAGES/django.mo ## Compile the French message catalogue
 
-locale/fr/LC_MESSAGES/django.mo: locale/fr/LC_MESSAGES/django.po $(VENV)/.installed
+locale/fr/LC_MESSAGES/django.mo: locale/fr/LC_MESSAGES/django.po locale_wagtail/fr/LC_MESSAGES/django.po $(VENV)/.installed
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
 	touch $@
 

@@ -195,7 +195,8 @@ def check_in(token, *, actor, now=None):
 
 
 def add_walk_in(occurrence, *, first_name, last_name, email, organisation=None, organisation_name="", actor):
-    """Register someone who came without registering, on the spot (source WALK_IN, confirmed).
+    """Register someone who came without registering (source WALK_IN, confirmed), on the spot
+    or afterwards from the paper sign-in sheet (an ended date is allowed).
 
     Raises the engine's RegistrationError (``message``, ``code``) when refused, e.g. someone
     already registered."""
@@ -203,14 +204,10 @@ def add_walk_in(occurrence, *, first_name, last_name, email, organisation=None, 
         "first_name": first_name.strip(),
         "last_name": last_name.strip(),
         "email": email.strip(),
-        "organisation_name": organisation_name or (organisation.name if organisation else ""),
+        "organisation": organisation,
+        "organisation_name": organisation_name,
     }
-    with transaction.atomic():
-        registration = register(occurrence, guest=guest, source=RegistrationSource.WALK_IN, actor=actor)
-        if organisation is not None and registration.organisation_id != organisation.pk:
-            registration.organisation = organisation
-            registration.save(update_fields=["organisation", "updated_at"])
-    return registration
+    return register(occurrence, guest=guest, source=RegistrationSource.WALK_IN, actor=actor)
 
 
 # ---------------------------------------------------------------------------- certificates

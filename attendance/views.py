@@ -23,8 +23,8 @@ from base.french_dates import safe_date
 from base.hours import hours_display
 from base.pdf import pdf_response, render_pdf
 from base.staff import admin_context, is_staff, require_staff
-from members.models import Organisation
 from registrations.errors import RegistrationError
+from registrations.forms import OrganisationFields
 from registrations.models import AttendanceStatus, Occurrence, OccurrencePart, Registration, RegistrationStatus
 
 from . import conf, services
@@ -65,17 +65,11 @@ def index(request):
     )
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(OrganisationFields):
     first_name = forms.CharField(label=gettext_lazy("Prénom"), max_length=150)
     last_name = forms.CharField(label=gettext_lazy("Nom"), max_length=150)
     email = forms.EmailField(label=gettext_lazy("Adresse électronique"))
-    organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Collectivité membre"),
-        queryset=Organisation.objects.order_by("name"),
-        required=False,
-        help_text=gettext_lazy("Laisser vide si la personne ne vient pas d'une collectivité membre."),
-    )
-    organisation_name = forms.CharField(label=gettext_lazy("Autre organisation"), max_length=200, required=False)
+    field_order = ["first_name", "last_name", "email", "organisation", "organisation_name"]
 
 
 def _part_for(occurrence, raw):

@@ -32,10 +32,19 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", ADMIN_CSP)
-            # Wagtail's preview shows the page in a same-origin frame.
-            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+            # Wagtail's preview runs the page through the middleware as a request for the page's
+            # own URL, so it comes back with the public policy (frame-ancestors 'none') and the
+            # preview panel stays blank: the admin, and only it, may frame what it serves.
+            policy = response.headers.get("Content-Security-Policy")
+            response.headers["Content-Security-Policy"] = framable_by_admin(policy) if policy else ADMIN_CSP
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
         return response
+
+
+def framable_by_admin(policy):
+    """``policy`` with its frame-ancestors set to the site's own origin (the admin)."""
+    directives = [d.strip() for d in policy.split(";") if d.strip() and not d.strip().startswith("frame-ancestors")]
+    return "; ".join([*directives, "frame-ancestors 'self'"])
 
 
 class RejectNullBytesMiddleware:

@@ -16,6 +16,7 @@ from wagtail.search import index
 from recurrence.fields import RecurrenceField
 
 from base.blocks import BaseStreamBlock, DocumentLinkBlock
+from base.forms import WholeListPageForm
 from base.pages import SectionIndexPage
 from members.audience import Audience
 
@@ -231,6 +232,9 @@ class EventPage(Page):
     documents = StreamField(
         DocumentsBlock(), verbose_name=_("documents"), blank=True, help_text=_("Supports, comptes rendus, annexes.")
     )
+
+    # InlinePanels stored as the form shows them (autosave and publish together: base.forms).
+    base_form_class = WholeListPageForm
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(

@@ -2,9 +2,12 @@
 
 import datetime
 
+from django.apps import apps as django_apps
+
 from sectors.models import Sector
 
 from .models import CompanySize, Label, Organisation, OrganisationKind, Region, Supplier, User
+from .moderation import set_up_moderation
 from .services import grant_editor_permissions, sync_groups
 from .validators import with_luhn_key
 
@@ -144,6 +147,7 @@ def load(demo):
     demo.step(f"{len(SUPPLIERS)} fournisseurs")
 
     editors = grant_editor_permissions()
+    set_up_moderation(django_apps)  # the French workflow, also on a database built before its migration
     for email, first, last, role, organisation, supplier, kind in ACCOUNTS:
         user = User.objects.filter(email=email).first() or User(email=email)
         user.first_name, user.last_name, user.job_title = first, last, role

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 from base.staff import is_staff
 from members.models import User
 
-from . import notices, services
+from . import admin_index, notices, services
 from .applications import decide_application
 from .errors import RegistrationError
 from .exports import export
 from .forms import SUPPLIER_QUESTIONS, DecisionForm, EditorAddForm, MessageForm, question_label
-from .kinds import by_application, kind_label
+from .kinds import by_application
 from .models import Occurrence, Registration, RegistrationChange, RegistrationSource, RegistrationStatus
 
 S = RegistrationStatus
@@ -42,15 +42,7 @@ def editors_only(view):
     return wrapper
 
 
-@editors_only
-def occurrence_index(request):
-    """Upcoming (or past) occurrences with their seat counts: one query whatever their number."""
-    past = request.GET.get("periode") == "passees"
-    occurrences = Occurrence.objects.select_related("page").with_seat_counts()
-    occurrences = list((occurrences.past() if past else occurrences.upcoming())[:300])
-    for occurrence in occurrences:
-        occurrence.kind_label = kind_label(occurrence.kind)
-    return render(request, "registrations/admin/occurrence_index.html", {"occurrences": occurrences, "past": past})
+occurrence_index = editors_only(admin_index.occurrence_index)
 
 
 def _occurrence(pk):
@@ -184,8 +176,7 @@ def act(request, pk, action):
             services.cancel(registration, actor=request.user, reason=_("annulée par l'équipe"))
             messages.success(request, _("Inscription annulée."))
         elif action == "confirmer":
-            services.confirm(registration, actor=request.user, force=True)
-            messages.success(request, _("Inscription confirmée."))
+            return _confirm(request, registration)
         elif action == "decider":
             form = DecisionForm(request.POST)
             if not form.is_valid():
@@ -204,6 +195,32 @@ def act(request, pk, action):
     except RegistrationError as error:
         messages.error(request, error.message)
     return redirect(reverse("registrations_admin:occurrence", kwargs={"pk": registration.occurrence_id}))
+
+
+def _confirm(request, registration):
+    """Confirm a registration (off the waiting list, say). Beyond capacity, the editor is first
+    shown the capacity and the confirmed count and must confirm the overbooking explicitly."""
+    occurrence = registration.occurrence
+    overbook = request.POST.get("surnombre") == "1"
+    full = registration.status != S.PENDING_PAYMENT and services.seats_left(occurrence) == 0
+    if full and not overbook:
+        taken = Registration.objects.filter(occurrence=occurrence).holding_seats().count()
+        context = {"registration": registration, "occurrence": occurrence, "taken": taken, "after": taken + 1}
+        return render(request, "registrations/admin/confirm_overbook.html", context)
+    services.confirm(registration, actor=request.user, force=overbook)
+    if full:
+        messages.warning(
+            request,
+            _("%(name)s est confirmé·e en surnombre : %(taken)s places prises pour %(capacity)s.")
+            % {
+                "name": registration.full_name,
+                "taken": Registration.objects.filter(occurrence=occurrence).holding_seats().count(),
+                "capacity": occurrence.capacity,
+            },
+        )
+    else:
+        messages.success(request, _("%(name)s est confirmé·e et en est informé·e.") % {"name": registration.full_name})
+    return redirect(reverse("registrations_admin:occurrence", kwargs={"pk": occurrence.pk}))
 
 
 @require_POST

@@ -1,19 +1,26 @@
 """Suppliers' applications to market-engagement meetings: a company applies with its contact
 and questionnaire, the working group selects or declines it and the supplier is told."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from base.french_dates import french_datetime
 from members.audience import Audience
 from members.models import Supplier
 from members.validators import normalise_identifier, validate_siret
 
+from . import conf
 from .errors import RegistrationError
 from .kinds import by_application
 from .models import Registration, RegistrationSource, RegistrationStatus
-from .services import already_registered, check_window, lock_occurrence, record_change, send_on_commit
+from .services import already_registered, check_window, lock_occurrence, record_change, seats_left, send_on_commit
+from .tasks import tell_staff_of_application
 
 S = RegistrationStatus
 
@@ -70,16 +77,27 @@ def apply_as_supplier(occurrence, *, company, contact, answers=None, user=None, 
             raise already_registered() from error
         record_change(registration, "", actor=actor or user)
         send_on_commit(registration, "applied")
+        transaction.on_commit(lambda: tell_staff_of_application.enqueue(registration.pk))
     return registration
 
 
 def decide_application(registration, *, selected, message="", actor=None):
-    """Select or decline a supplier's application, with an optional message; the supplier is told."""
+    """Select or decline a supplier's application, with an optional message; the supplier is told.
+    A selected supplier takes a seat: selecting one on a full meeting is refused (``full``)."""
     with transaction.atomic():
-        lock_occurrence(registration.occurrence_id)
+        occurrence = lock_occurrence(registration.occurrence_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status not in (S.APPLIED, S.SELECTED, S.DECLINED):
             raise RegistrationError(_("Ce n'est pas une candidature de fournisseur."), "invalid_status")
+        if selected and registration.status != S.SELECTED and seats_left(occurrence) == 0:
+            raise RegistrationError(
+                _(
+                    "La rencontre est complète (%(capacity)s places, fournisseurs retenus compris) : "
+                    "augmentez la capacité de la date ou ne retenez pas ce fournisseur."
+                )
+                % {"capacity": occurrence.capacity},
+                "full",
+            )
         target = S.SELECTED if selected else S.DECLINED
         if registration.status == target and registration.decision_message == message:
             return registration
@@ -91,3 +109,24 @@ def decide_application(registration, *, selected, message="", actor=None):
         record_change(registration, previous, actor=actor, note=message[:300])
         send_on_commit(registration, "selected" if selected else "declined")
     return registration
+
+
+def tell_staff(registration):
+    """E-mail the staff (``conf.staff_emails()``) that a supplier applied, with the link to the
+    applications side by side. Sent from the task queue."""
+    recipients = conf.staff_emails()
+    if not recipients:
+        return
+    context = {
+        "registration": registration,
+        "occurrence": registration.occurrence,
+        "when": french_datetime(registration.occurrence.start),
+        "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        + reverse("registrations_admin:applications", args=[registration.occurrence_id]),
+    }
+    subject = _("Nouvelle candidature de %(supplier)s : %(title)s") % {
+        "supplier": registration.organisation_name,
+        "title": registration.occurrence.page.title,
+    }
+    body = render_to_string("registrations/email/staff_application.txt", context)
+    send_mail(" ".join(subject.split()), body, None, recipients)

@@ -26,3 +26,14 @@ def guest_confirmation_hours():
 def guest_rate_limit():
     """(attempts, seconds): guest sign-ups allowed per IP address and per e-mail address."""
     return getattr(settings, "REGISTRATIONS_GUEST_RATE_LIMIT", (5, 3600))
+
+
+def staff_emails():
+    """Who is told of new supplier applications: ``REGISTRATIONS_STAFF_EMAILS`` if set, else
+    every active staff account with an address."""
+    configured = getattr(settings, "REGISTRATIONS_STAFF_EMAILS", None)
+    if configured is not None:
+        return list(configured)
+    from base.staff import staff_users
+
+    return sorted(e for e in staff_users().values_list("email", flat=True) if e)

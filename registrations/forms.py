@@ -6,7 +6,7 @@ import copy
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.models import CompanySize, Label
+from members.models import CompanySize, Label, Organisation
 from members.validators import normalise_identifier, validate_siret
 from sectors.models import Sector
 
@@ -188,21 +188,56 @@ class DecisionForm(forms.Form):
     message = forms.CharField(label=_("Message au fournisseur"), max_length=2000, required=False, widget=forms.Textarea)
 
 
-class EditorAddForm(forms.Form):
+class OrganisationFields(forms.Form):
+    """A member body chosen from the list, or a free name recorded explicitly as a non-member:
+    a member typed as free text would drop out of the activity report."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Collectivité membre"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text=_("Choisissez l'organisation membre de la personne : elle compte alors dans le rapport d'activité."),
+    )
+    organisation_name = forms.CharField(
+        label=_("Ou organisation non membre"),
+        max_length=200,
+        required=False,
+        help_text=_("Seulement si la personne ne vient pas d'une organisation membre (entreprise, association…)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        name = (data.get("organisation_name") or "").strip()
+        if data.get("organisation") and name:
+            self.add_error(
+                "organisation_name",
+                _("Choisissez une organisation membre ou saisissez une organisation non membre, pas les deux."),
+            )
+        elif name and Organisation.objects.filter(name__iexact=name).exists():
+            self.add_error(
+                "organisation_name",
+                _("« %(name)s » est une organisation membre : choisissez-la dans la liste.") % {"name": name},
+            )
+        return data
+
+
+class EditorAddForm(OrganisationFields):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     email = forms.EmailField(label=_("Adresse électronique"), max_length=254)
-    organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     walk_in = forms.BooleanField(label=_("Présent sur place sans inscription"), required=False)
     free_of_charge = forms.BooleanField(
         label=_("Offert (session payante inscrite sans paiement)"),
         required=False,
         help_text=_("Pour une session payante : l'inscription est confirmée sans paiement, et l'historique le note."),
     )
+    field_order = ["first_name", "last_name", "email", "organisation", "organisation_name", "walk_in"]
 
     @property
     def guest(self):
-        return {k: self.cleaned_data[k] for k in ("first_name", "last_name", "email", "organisation_name")}
+        return {
+            k: self.cleaned_data[k] for k in ("first_name", "last_name", "email", "organisation", "organisation_name")
+        }
 
 
 class MessageForm(forms.Form):

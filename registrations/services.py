@@ -216,7 +216,9 @@ def confirm(registration, *, actor=None, force=False):
             raise already_registered() from error
         record_change(registration, previous, actor=actor)
         _confirmed_signal(registration, previous, actor)
-        send_on_commit(registration, "promoted" if previous == S.WAITLISTED else "confirmed")
+        # « Une place s'est libérée » is for automatic promotions only: an editor's confirmation
+        # (perhaps beyond capacity) is told as what it is.
+        send_on_commit(registration, "confirmed")
     return registration
 
 
@@ -311,7 +313,7 @@ def fill_free_seats(now=None):
         .upcoming(now)
         .with_seat_counts()
         .filter(waiting_count__gt=0)
-        .filter(Q(capacity__isnull=True) | Q(capacity__gt=F("confirmed_count") + F("held_count")))
+        .filter(Q(capacity__isnull=True) | Q(capacity__gt=F("confirmed_count") + F("held_count") + F("selected_count")))
         .values_list("pk", flat=True)
     )
     promoted = 0
@@ -339,19 +341,22 @@ def person_details(user):
 def _person(user, guest):
     if user is not None:
         return person_details(user)
+    organisation = guest.get("organisation")  # a member body an editor chose, else None
     return {
         "first_name": guest["first_name"],
         "last_name": guest["last_name"],
         "email": guest["email"].strip(),
-        "organisation": None,
-        "organisation_name": guest.get("organisation_name", ""),
+        "organisation": organisation,
+        "organisation_name": organisation.name if organisation else guest.get("organisation_name", ""),
     }
 
 
 def _check_open(occurrence, *, user, guest, source, now):
     if occurrence.is_cancelled:
         raise RegistrationError(_("Cette date est annulée : on ne peut plus s'y inscrire."), "cancelled")
-    if (occurrence.end if source == RegistrationSource.WALK_IN else occurrence.start) <= now:
+    # Walk-ins are typed in from paper sign-in sheets, often once the date has ended: an
+    # editor's explicit act on history (page edits still never change an ended date).
+    if source != RegistrationSource.WALK_IN and occurrence.start <= now:
         raise RegistrationError(_("Cette date est passée : on ne peut plus s'y inscrire."), "past")
     if source in STAFF_SOURCES:
         return

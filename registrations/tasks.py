@@ -30,3 +30,13 @@ def settle_cancellations(rows, reason="", actor_id=None):
     previous = dict(rows)
     for registration in Registration.objects.select_related("occurrence__page").filter(pk__in=list(previous)):
         settle_cancellation(registration, previous_status=previous[registration.pk], reason=reason, actor=actor)
+
+
+@task()
+def tell_staff_of_application(registration_id):
+    """Tell the staff that a supplier applied for a meeting (enqueued on commit)."""
+    from .applications import tell_staff
+
+    registration = Registration.objects.select_related("occurrence__page").filter(pk=registration_id).first()
+    if registration is not None:
+        tell_staff(registration)

@@ -63,6 +63,8 @@ def _page_link(page):
 def occurrences(period, params):
     rows = queries.held_occurrences(period).select_related("page")
     title = _("Réunions et événements tenus")
+    if params.get("planned"):
+        rows, title = queries.planned_occurrences(period).select_related("page"), _("Dates prévues, pas encore tenues")
     if kind := params.get("kind", "")[:40]:
         rows, title = rows.filter(kind=kind), f"{title} — {kind_label(kind)}"
     if params.get("by_application"):

@@ -39,15 +39,19 @@ def flat_rows(report):
 
 
 def _plain(value):
+    """A cell as French Excel reads it: decimal comma (« 68,1 »), nothing for None."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value, "f").replace(".", ",")
     return value
 
 
 def to_csv(report):
+    """French Excel's CSV: UTF-8 with a byte-order mark (else accents come out garbled), « ; »
+    between cells, decimal commas; text cells never read as formulas."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([_("Rapport d'activité"), str(report.period)])
     writer.writerow(HEADERS)

@@ -118,10 +118,17 @@ class _Builder:
     # Sections ---------------------------------------------------------------------------------
 
     def activity(self):
-        held = queries.held_occurrences(self.period)
+        held = queries.held_occurrences(self.period, self.now)
         by_kind = list(held.values("kind").annotate(count=Count("pk")).order_by("-count", "kind"))
         total = sum(row["count"] for row in by_kind)  # a handful of kinds, not rows
         self.figure("held_total", "activity", _("Réunions et événements tenus"), total, drill=("occurrences", {}))
+        self.figure(
+            "planned_total",
+            "activity",
+            _("Dates prévues, pas encore tenues (non comptées)"),
+            queries.planned_occurrences(self.period, self.now).count(),
+            drill=("occurrences", {"planned": "1"}),
+        )
         self.breakdown(
             "held_by_kind",
             "activity",
@@ -146,7 +153,7 @@ class _Builder:
             runs,
             drill=("occurrences", {"kind": queries.TRAINING_KIND}),
         )
-        delivered = queries.training_attendance(self.period).aggregate(total=Sum(PART_DURATION))["total"]
+        delivered = queries.training_attendance(self.period, self.now).aggregate(total=Sum(PART_DURATION))["total"]
         self.figure(
             "training_person_hours",
             "activity",
@@ -158,8 +165,8 @@ class _Builder:
         self.working_groups()
 
     def working_groups(self):
-        meetings = queries.working_group_meetings(self.period)
-        groups = queries.active_working_groups(self.period)
+        meetings = queries.working_group_meetings(self.period, self.now)
+        groups = queries.active_working_groups(self.period, self.now)
         per_group = dict(meetings.values_list("page__eventpage__working_group").annotate(count=Count("pk")).order_by())
         group_rows = list(groups.order_by("title").values_list("pk", "title"))
         self.figure(
@@ -214,8 +221,8 @@ class _Builder:
             attended[f"{name}|participants"] = Count(Lower("email"), distinct=True, filter=condition)
             attended[f"{name}|organisations"] = Count("organisation", distinct=True, filter=condition & member)
         values = {
-            **queries.held_registrations(self.period).aggregate(**confirmed),
-            **queries.attended_registrations(self.period).aggregate(**attended),
+            **queries.held_registrations(self.period, self.now).aggregate(**confirmed),
+            **queries.attended_registrations(self.period, self.now).aggregate(**attended),
         }
         counts = {}
         for key, value in values.items():  # one entry per group and measure: a fixed number
@@ -230,113 +237,90 @@ class _Builder:
         counts = self.participation_counts(members)
         totals = counts["total"]
         member_count = members.count()
-        self.figure(
-            "registrations",
-            "participation",
-            _("Inscriptions confirmées"),
-            totals["confirmed"],
-            drill=("registrations", {}),
-        )
-        self.figure(
-            "present",
-            "participation",
-            _("Inscrits présents au moins une fois"),
-            totals["present"],
-            drill=("registrations", {"which": "present"}),
-        )
-        self.figure(
-            "attendance_rate",
-            "participation",
-            _("Taux de présence"),
-            percent(totals["present"], totals["confirmed"]),
-            unit="%",
-            drill=("registrations", {"which": "present"}),
-        )
-        self.figure(
-            "no_shows",
-            "participation",
-            _("Absents non excusés ou non venus"),
-            totals["no_shows"],
-            drill=("registrations", {"which": "no_show"}),
-        )
-        self.figure(
-            "unique_participants",
-            "participation",
-            _("Participants distincts"),
-            totals["participants"],
-            drill=("registrations", {"which": "present"}),
-        )
-        self.figure(
-            "member_organisations_reached",
-            "participation",
-            _("Organisations membres touchées"),
-            totals["organisations"],
-            drill=("organisations", {"reached": "1"}),
-        )
-        self.figure(
-            "member_organisations",
-            "participation",
-            _("Organisations membres sur la période"),
-            member_count,
-            drill=("organisations", {}),
-        )
-        self.figure(
-            "member_share",
-            "participation",
-            _("Part des organisations membres touchées"),
-            percent(totals["organisations"], member_count),
-            unit="%",
-            drill=("organisations", {"reached": "1"}),
-        )
+        present = ("registrations", {"which": "present"})
+        reached = ("organisations", {"reached": "1"})
+        for key, label, value, unit, drill in (
+            ("registrations", _("Inscriptions confirmées"), totals["confirmed"], "", ("registrations", {})),
+            ("present", _("Inscrits présents au moins une fois"), totals["present"], "", present),
+            ("attendance_rate", _("Taux de présence"), percent(totals["present"], totals["confirmed"]), "%", present),
+            (
+                "no_shows",
+                _("Absents non excusés ou non venus"),
+                totals["no_shows"],
+                "",
+                ("registrations", {"which": "no_show"}),
+            ),
+            ("unique_participants", _("Participants distincts"), totals["participants"], "", present),
+            ("member_organisations_reached", _("Organisations membres touchées"), totals["organisations"], "", reached),
+            (
+                "member_organisations",
+                _("Organisations membres sur la période"),
+                member_count,
+                "",
+                ("organisations", {}),
+            ),
+            (
+                "member_share",
+                _("Part des organisations membres touchées"),
+                percent(totals["organisations"], member_count),
+                "%",
+                reached,
+            ),
+        ):
+            self.figure(key, "participation", label, value, unit=unit, drill=drill)
         for key, param, choices, title in (
             ("by_region", "region", Region, _("Participation par région")),
             ("by_body", "kind", OrganisationKind, _("Participation par type de collectivité")),
         ):
-            member_by = dict(members.values_list(param).annotate(count=Count("pk")).order_by())
-            rows = []
-            for value, label in [*choices.choices, (NO_ORGANISATION, _("Sans organisation membre"))]:
-                row = counts[f"{param}:{value}"]
-                members_here = member_by.get(value, 0)
-                if not row["confirmed"] and not members_here:
-                    continue
-                params = {param: value}
-                rows.append(
-                    Row(
-                        value,
-                        str(label),
-                        {
-                            "registrations": row.get("confirmed", 0),
-                            "participants": row.get("participants", 0),
-                            "organisations": row.get("organisations", 0),
-                            "members": members_here,
-                            "share": percent(row.get("organisations", 0), members_here),
-                        },
-                        {
-                            "registrations": ("registrations", params),
-                            "participants": ("registrations", {**params, "which": "present"}),
-                            "organisations": ("organisations", {**params, "reached": "1"}),
-                            "members": ("organisations", params),
-                        },
-                    )
+            self.participation_breakdown(key, param, choices, title, counts, members)
+
+    def participation_breakdown(self, key, param, choices, title, counts, members):
+        """Participation per region or per kind of body (``param``), from ``participation_counts``."""
+        member_by = dict(members.values_list(param).annotate(count=Count("pk")).order_by())
+        rows = []
+        for value, label in [*choices.choices, (NO_ORGANISATION, _("Sans organisation membre"))]:
+            row = counts[f"{param}:{value}"]
+            members_here = member_by.get(value, 0)
+            if not row["confirmed"] and not members_here:
+                continue
+            params = {param: value}
+            rows.append(
+                Row(
+                    value,
+                    str(label),
+                    {
+                        "registrations": row.get("confirmed", 0),
+                        "participants": row.get("participants", 0),
+                        "organisations": row.get("organisations", 0),
+                        "members": members_here,
+                        "share": percent(row.get("organisations", 0), members_here),
+                    },
+                    {
+                        "registrations": ("registrations", params),
+                        "participants": ("registrations", {**params, "which": "present"}),
+                        "organisations": ("organisations", {**params, "reached": "1"}),
+                        "members": ("organisations", params),
+                    },
                 )
-            self.breakdown(
-                key,
-                "participation",
-                title,
-                [
-                    Column("registrations", _("Inscriptions confirmées")),
-                    Column("participants", _("Participants distincts")),
-                    Column("organisations", _("Membres touchés")),
-                    Column("members", _("Membres")),
-                    Column("share", _("Part touchée"), "%"),
-                ],
-                rows,
-                chart_column="participants",
             )
+        self.breakdown(
+            key,
+            "participation",
+            title,
+            [
+                Column("registrations", _("Inscriptions confirmées")),
+                Column("participants", _("Participants distincts")),
+                Column("organisations", _("Membres touchés")),
+                Column("members", _("Membres")),
+                Column("share", _("Part touchée"), "%"),
+            ],
+            rows,
+            chart_column="participants",
+        )
 
     def suppliers(self):
-        meetings = queries.held_occurrences(self.period).filter(kind__in=application_kinds()).count()
-        applications = queries.supplier_applications(self.period).aggregate(
+        meetings = queries.held_occurrences(self.period, self.now).filter(kind__in=application_kinds()).count()
+        applications = queries.supplier_applications(self.period, self.now).aggregate(
             applied=Count("supplier", distinct=True),
             selected=Count("supplier", distinct=True, filter=Q(status=RegistrationStatus.SELECTED)),
         )

@@ -21,34 +21,41 @@ TRAINING_KIND = "training"
 APPLICATION_STATUSES = [RegistrationStatus.APPLIED, RegistrationStatus.SELECTED, RegistrationStatus.DECLINED]
 
 
-def held_occurrences(period):
-    """Held = not cancelled and starting in the period."""
+def held_occurrences(period, now=None):
+    """Held = not cancelled, starting in the period and ended by ``now`` (dates still to come
+    are planned, not held)."""
+    return scheduled_in(period).filter(end__lt=now or timezone.now())
+
+
+def planned_occurrences(period, now=None):
+    """Not cancelled, starting in the period and not ended by ``now``: shown apart from held."""
+    return scheduled_in(period).filter(end__gte=now or timezone.now())
+
+
+def scheduled_in(period):
     return Occurrence.objects.filter(
         status=OccurrenceStatus.SCHEDULED, start__gte=period.start_at, start__lt=period.end_before
     )
 
 
-def held_registrations(period):
+def held_registrations(period, now=None):
     """Confirmed registrations for held occurrences."""
     return Registration.objects.filter(
-        status=RegistrationStatus.CONFIRMED,
-        occurrence__status=OccurrenceStatus.SCHEDULED,
-        occurrence__start__gte=period.start_at,
-        occurrence__start__lt=period.end_before,
+        status=RegistrationStatus.CONFIRMED, occurrence__in=held_occurrences(period, now).values("pk")
     )
 
 
-def confirmed_registrations(period):
+def confirmed_registrations(period, now=None):
     """Confirmed registrations for held occurrences, each annotated with ``attended``
     (present or late at least once)."""
-    return held_registrations(period).annotate(attended=attended_exists())
+    return held_registrations(period, now).annotate(attended=attended_exists())
 
 
-def attended_registrations(period):
+def attended_registrations(period, now=None):
     """Confirmed registrations for held occurrences, present or late at least once (the
     condition is a semi-join evaluated once per row, cheaper than an annotation aggregated
     several times)."""
-    return held_registrations(period).filter(attended_exists())
+    return held_registrations(period, now).filter(attended_exists())
 
 
 def no_show_q(now=None):
@@ -60,40 +67,40 @@ def member_organisations(period):
     return Organisation.objects.members_during(period.start, period.end)
 
 
-def reached_organisations(period):
+def reached_organisations(period, now=None):
     """Member organisations (during the period) with at least one participant present."""
-    present = attended_registrations(period)
+    present = attended_registrations(period, now)
     return member_organisations(period).filter(pk__in=present.values("organisation"))
 
 
-def training_attendance(period):
+def training_attendance(period, now=None):
     """Attended parts of held training runs (person-hours delivered)."""
     return Attendance.objects.filter(
         status__in=ATTENDED_STATUSES,
         registration__status=RegistrationStatus.CONFIRMED,
-        part__occurrence__in=held_occurrences(period).filter(kind=TRAINING_KIND),
+        part__occurrence__in=held_occurrences(period, now).filter(kind=TRAINING_KIND),
     )
 
 
-def supplier_applications(period):
+def supplier_applications(period, now=None):
     return Registration.objects.filter(
         status__in=APPLICATION_STATUSES,
-        occurrence__in=held_occurrences(period).filter(kind__in=application_kinds()),
+        occurrence__in=held_occurrences(period, now).filter(kind__in=application_kinds()),
     )
 
 
-def working_group_meetings(period):
+def working_group_meetings(period, now=None):
     """Held meetings of working groups: occurrences of event pages linked to a group."""
-    return held_occurrences(period).filter(page__eventpage__working_group__isnull=False)
+    return held_occurrences(period, now).filter(page__eventpage__working_group__isnull=False)
 
 
-def active_working_groups(period):
+def active_working_groups(period, now=None):
     """Live groups with a period of activity overlapping the report's years, or a meeting held."""
     covering = Q(periods__start_year__lte=period.end.year) & (
         Q(periods__end_year__isnull=True) | Q(periods__end_year__gte=period.start.year)
     )
     ids = WorkingGroupPage.objects.filter(covering).values("pk")
-    meetings = working_group_meetings(period).values("page__eventpage__working_group")
+    meetings = working_group_meetings(period, now).values("page__eventpage__working_group")
     return WorkingGroupPage.objects.live().filter(Q(pk__in=ids) | Q(pk__in=meetings))
 
 

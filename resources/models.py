@@ -107,7 +107,8 @@ class ResourcePage(Page):
     document_panels = [
         InlinePanel(
             "documents",
-            label=_("documents à télécharger"),
+            heading=_("Documents à télécharger"),
+            label=_("document"),
             help_text=_(
                 "Les documents de la collection « Documents réservés aux membres » ne sont téléchargeables que par les membres."
             ),

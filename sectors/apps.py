@@ -1,8 +1,28 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def index_sectors(sender=None, using="default", **kwargs):
+    """post_migrate receiver: the network's sectors come from a data migration, whose historical
+    models send no signal, so the search index (the sector chooser's search) never saw them.
+    Index them all after every migrate: a handful of rows, idempotent."""
+    from wagtail.search.backends import get_search_backends
+
+    from .models import Sector
+
+    sectors = list(Sector.objects.using(using).all())
+    if not sectors:
+        return
+    for backend in get_search_backends(with_auto_update=True):
+        backend.add_bulk(Sector, sectors)
 
 
 class SectorsConfig(AppConfig):
     name = "sectors"
     label = "sectors"
     verbose_name = _("Secteurs")
+
+    def ready(self):
+        # After wagtailsearch's own tables exist: connected for every app's migrate, deduplicated.
+        post_migrate.connect(index_sectors, dispatch_uid="sectors_search_index")

@@ -21,6 +21,7 @@ def restore_migration_data():
     for module, function in (
         ("members.migrations.0002_groups_and_labels", "create_groups_and_labels"),
         ("sectors.migrations.0002_network_sectors", "create_sectors"),
+        ("members.migrations.0003_french_moderation_workflow", "french_moderation"),
     ):
         getattr(importlib.import_module(module), function)(global_apps, None)
 

@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from base.forms import WholeListPageForm
 from base.pages import SectionIndexPage
 from members.audience import Audience
 from registrations.occurrences import OccurrenceSpec
@@ -162,6 +163,9 @@ class TrainingPage(Page):
             "Part du prix conservée en cas d'annulation tardive : 100 = aucun remboursement, 0 = remboursement intégral."
         ),
     )
+
+    # InlinePanels stored as the form shows them (autosave and publish together: base.forms).
+    base_form_class = WholeListPageForm
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),

@@ -84,7 +84,8 @@ class WorkingGroupPage(Page):
         ),
         InlinePanel(
             "periods",
-            label=_("périodes d'activité"),
+            heading=_("Périodes d'activité"),
+            label=_("période d'activité"),
             min_num=1,
             help_text=_("Un groupe peut avoir fonctionné plusieurs fois."),
         ),

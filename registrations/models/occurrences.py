@@ -41,6 +41,9 @@ class OccurrenceQuerySet(models.QuerySet):
             confirmed_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
             held_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.PENDING_PAYMENT)),
             waiting_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
+            applied_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.APPLIED)),
+            # Selected suppliers take a seat too (SEAT_STATUSES).
+            selected_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.SELECTED)),
         )
 
 

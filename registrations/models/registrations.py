@@ -27,8 +27,8 @@ ACTIVE_STATUSES = [
     RegistrationStatus.APPLIED,
     RegistrationStatus.SELECTED,
 ]
-# Statuses that take a seat.
-SEAT_STATUSES = [RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING_PAYMENT]
+# Statuses that take a seat: a supplier the working group selected comes to the meeting too.
+SEAT_STATUSES = [RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING_PAYMENT, RegistrationStatus.SELECTED]
 
 
 class RegistrationSource(models.TextChoices):

@@ -169,7 +169,8 @@ LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_wagtail/ corrects a few of Wagtail's French messages (« Ajouter un(e) … »); makemessages writes to the first.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,7 @@ import time_machine
 
 from attendance import services
 from attendance.services import AttendanceError
+from registrations.errors import RegistrationError
 from registrations.models import Attendance, RegistrationChange, RegistrationSource, RegistrationStatus
 from tests.factories.attendance import paris
 
@@ -148,3 +149,19 @@ def test_qr_png_encodes_the_admin_check_in_url(training):
     assert png.startswith(b"\x89PNG")
     url = services.checkin_url(training["sophie"])
     assert url.startswith("http://testserver/admin/presences/pointage/")
+
+
+@time_machine.travel(paris(2025, 9, 1, 10), tick=False)
+def test_walk_ins_may_be_added_to_an_ended_date_but_not_self_registrations(training, editor):
+    from registrations.services import register
+
+    registration = services.add_walk_in(
+        training["occurrence"], first_name="Nina", last_name="Surplace", email="nina@exemple.fr", actor=editor
+    )
+    assert registration.status == RegistrationStatus.CONFIRMED
+    with pytest.raises(RegistrationError) as error:
+        register(training["occurrence"], user=training["member"])
+    assert error.value.code in ("past", "already_registered")
+    with pytest.raises(RegistrationError) as error:
+        register(training["occurrence"], guest={"first_name": "A", "last_name": "B", "email": "ab@exemple.fr"})
+    assert error.value.code == "past"

@@ -299,3 +299,29 @@ def test_page_menu_links_to_its_attendance(editor_client, training, home_page):
     assert "Présences" not in [str(b.label) for b in get_page_header_buttons(home_page, editor, "/", "edit")]
     listed = editor_client.get(buttons["Présences"]).context["occurrences"]
     assert {o.pk for o in listed} == {training["occurrence"].pk, training["other"].pk}
+
+
+def post_walk_in(client, training, part, **fields):
+    data = {"part": part.pk, "action": "walk_in", **{f"walkin-{k}": v for k, v in fields.items()}}
+    return client.post(sheet_url(training, part), data)
+
+
+@time_machine.travel(paris(2025, 6, 2, 10), tick=False)
+def test_walk_ins_are_typed_in_from_the_paper_sheet_after_the_date(editor_client, training):
+    """The date ended two weeks ago: the paper sheet's walk-ins are added and marked present."""
+    from members.models import Organisation
+
+    part = training["parts"][2]
+    page = editor_client.get(sheet_url(training, part)).content.decode()
+    assert "Cette date est terminée" in page
+    nantes = Organisation.objects.get(name="Ville de Nantes")
+    person = {"first_name": "Nina", "last_name": "Surplace"}
+    response = post_walk_in(editor_client, training, part, **person, email="nina@exemple.fr", organisation=nantes.pk)
+    assert response.status_code == 302
+    nina = Registration.objects.get(email="nina@exemple.fr")
+    assert (nina.source, nina.status, nina.organisation) == ("walk_in", "confirmed", nantes)
+    assert nina.attendances.get().part == part
+    typed = post_walk_in(
+        editor_client, training, part, **person, email="lea@exemple.fr", organisation_name="ville de nantes"
+    )
+    assert typed.status_code == 400 and "choisissez-la dans la liste" in typed.content.decode()

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
 import factory
 import wagtail_factories
 
@@ -64,3 +66,45 @@ def training_with_runs(parent, runs=((30, 3),), **fields):
     for days, length in runs:
         add_run(page, start=day_at(days, 9), end=day_at(days + length - 1, 17))
     return publish(page)
+
+
+def admin_form(runs, **extra):
+    """The admin edit form's data for a training page with ``runs`` (see ``admin_run``)."""
+    return nested_form_data(
+        {
+            "title": "Achat de textiles durables",
+            "slug": "textiles-durables",
+            "intro": "",
+            "objectives": rich_text("Choisir des textiles labellisés."),
+            "target_audience": rich_text(""),
+            "prerequisites": rich_text(""),
+            "duration_hours": "21",
+            "programme": streamfield([]),
+            "trainers": streamfield([]),
+            "partner_name": "",
+            "partner_url": "",
+            "format": "in_person",
+            "audience": "everyone",
+            "price_member": "0",
+            "price_non_member": "100",
+            "vat_rate": "20",
+            "cancellation_deadline_days": "10",
+            "late_cancellation_charge": "100",
+            "runs": inline_formset(runs),
+            "comments": inline_formset([]),
+            **extra,
+        }
+    )
+
+
+def admin_run(day, *, end_day=None, **fields):
+    start, end = day_at(day, 9), day_at(end_day or day, 17)
+    return {
+        "start": start.strftime("%Y-%m-%d %H:%M"),
+        "end": end.strftime("%Y-%m-%d %H:%M"),
+        "location": "Nantes",
+        "online_url": "",
+        "capacity": "12",
+        "seats_per_organisation": "",
+        **fields,
+    }

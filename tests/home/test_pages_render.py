@@ -58,3 +58,23 @@ def test_unknown_page_is_a_french_404(demo_site, client):
     response = client.get("/n-existe-pas/")
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
+
+
+def test_previews_may_be_framed_by_the_admin_only(demo_site, client):
+    """Wagtail renders a preview through the middleware as a request for the page's own URL: it
+    came back with the public site's frame-ancestors 'none' and the preview panel was blank."""
+    from home.models import StandardPage
+
+    client.force_login(EditorFactory())
+    page = StandardPage.objects.get(slug="le-reseau")
+    client.post(
+        f"/admin/pages/{page.pk}/edit/preview/",
+        {"title": "Le réseau (brouillon)", "slug": "le-reseau", "intro": "x", "body-count": "0"},
+    )
+    preview = client.get(f"/admin/pages/{page.pk}/edit/preview/?mode=&in_preview_panel=true")
+    policy = preview["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy and "'none'" not in policy.split("frame-ancestors")[1]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]  # still strict
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
+    public = client.get(page.url)
+    assert "frame-ancestors 'none'" in public["Content-Security-Policy"]

@@ -74,7 +74,7 @@ def test_detail_filters_and_search(editor_client, full):
 def test_move_off_waiting_list_cancel_and_history(editor_client, full):
     occurrence, regs = full
     act = "registrations_admin:act"
-    editor_client.post(reverse(act, args=[regs[3].pk, "confirmer"]))
+    editor_client.post(reverse(act, args=[regs[3].pk, "confirmer"]), {"surnombre": "1"})
     assert Registration.objects.get(pk=regs[3].pk).status == S.CONFIRMED  # beyond capacity: an editor's call
     editor_client.post(reverse(act, args=[regs[0].pk, "annuler"]))
     assert Registration.objects.get(pk=regs[0].pk).status == S.CANCELLED
@@ -150,3 +150,99 @@ def test_editor_writes_to_registrants(editor_client, full, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(url, {"subject": "", "body": "x" * 5001})
     assert mail.outbox == []
+
+
+def test_confirming_beyond_capacity_asks_first_and_tells_the_truth(
+    editor_client, full, django_capture_on_commit_callbacks
+):
+    occurrence, regs = full  # capacity 2: two confirmed, two waiting
+    detail = editor_client.get(reverse("registrations_admin:occurrence", args=[occurrence.pk])).content.decode()
+    assert "Confirmer en surnombre…" in detail and "Sortir de la liste d'attente" not in detail
+    url = reverse("registrations_admin:act", args=[regs[2].pk, "confirmer"])
+    question = editor_client.post(url)
+    assert question.status_code == 200
+    body = question.content.decode()
+    assert "Capacité : 2 places." in body and "Places prises (confirmées" in body and ": 2." in body
+    assert 'name="surnombre" value="1"' in body
+    assert Registration.objects.get(pk=regs[2].pk).status == S.WAITLISTED  # nothing done without the answer
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = editor_client.post(url, {"surnombre": "1"}, follow=True)
+    assert Registration.objects.get(pk=regs[2].pk).status == S.CONFIRMED
+    assert "en surnombre : 3 places prises pour 2" in done.content.decode()
+    [message] = [m for m in mail.outbox if m.to == [regs[2].email]]
+    assert message.subject.startswith("Inscription confirmée")
+    assert "libérée" not in message.subject + message.body
+
+
+def test_confirming_on_a_free_seat_needs_no_question(editor_client, full, django_capture_on_commit_callbacks):
+    occurrence, regs = full
+    occurrence.capacity = 3
+    occurrence.save(update_fields=["capacity"])
+    page = editor_client.get(reverse("registrations_admin:occurrence", args=[occurrence.pk])).content.decode()
+    assert "Confirmer sur une place libre" in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(reverse("registrations_admin:act", args=[regs[2].pk, "confirmer"]))
+    assert response.status_code == 302
+    assert Registration.objects.get(pk=regs[2].pk).status == S.CONFIRMED
+    assert [m.subject for m in mail.outbox if m.to == [regs[2].email]][0].startswith("Inscription confirmée")
+
+
+def test_hand_added_people_choose_a_member_body_or_say_non_member(editor_client, occurrence):
+    from tests.factories import OrganisationFactory
+
+    nantes = OrganisationFactory(name="Ville de Nantes")
+    url = reverse("registrations_admin:add", args=[occurrence.pk])
+    person = {"first_name": "Jo", "last_name": "Main", "email": "jo@exemple.fr"}
+    editor_client.post(url, {**person, "organisation_name": "ville de nantes"})  # a member typed as text
+    editor_client.post(url, {**person, "organisation": nantes.pk, "organisation_name": "Autre"})  # both
+    assert not Registration.objects.filter(occurrence=occurrence).exists()
+    editor_client.post(url, {**person, "organisation": nantes.pk})
+    editor_client.post(url, {**person, "email": "lea@cabinet.fr", "organisation_name": "Cabinet Conseil"})
+    rows = Registration.objects.filter(occurrence=occurrence).order_by("pk")
+    assert [(r.organisation_id, r.organisation_name) for r in rows] == [
+        (nantes.pk, "Ville de Nantes"),
+        (None, "Cabinet Conseil"),
+    ]
+    page = editor_client.get(reverse("registrations_admin:occurrence", args=[occurrence.pk])).content.decode()
+    assert "Cabinet Conseil <small>(non membre)</small>" in page
+
+
+def test_index_searches_filters_and_counts(editor_client):
+    from django.utils import timezone
+
+    from tests.factories import OrganisationFactory
+
+    rennes = OrganisationFactory(name="Rennes Métropole")
+    later = OccurrenceFactory(capacity=1, kind="webinar", audience=Audience.EVERYONE)
+    soon = OccurrenceFactory(capacity=5, kind="training")
+    past = OccurrenceFactory(
+        capacity=5, start=timezone.now() - timezone.timedelta(days=3), end=timezone.now() - timezone.timedelta(days=3)
+    )
+    services.register(later, guest={"first_name": "Anne", "last_name": "Kerleau", "email": "anne@x.fr"})
+    services.register(later, user=MemberFactory(organisation=rennes))
+    services.register(later, user=MemberFactory(organisation=rennes))  # waitlisted: one seat
+    services.register(soon, user=MemberFactory(organisation=rennes))
+    Registration.objects.create(occurrence=past, first_name="P", last_name="Q", email="p@x.fr", status=S.CONFIRMED)
+    url = reverse("registrations_admin:index")
+
+    def pks(params):
+        return {o.pk for o in editor_client.get(url, params).context["occurrences"]}
+
+    assert pks({}) == {later.pk, soon.pk}
+    assert pks({"periode": "passees"}) == {past.pk}
+    assert pks({"periode": "toutes"}) == {later.pk, soon.pk, past.pk}
+    assert pks({"q": "kerleau"}) == {later.pk}
+    assert pks({"q": "rennes métropole"}) == {later.pk, soon.pk}
+    assert pks({"statut": "waitlisted"}) == {later.pk}
+    assert pks({"type": "training"}) == {soon.pk}
+    assert pks({"statut": "nimporte", "type": "<script>", "periode": "x", "du": "2025-13-45"}) == {later.pk, soon.pk}
+    day = timezone.localtime(soon.start).date().isoformat()
+    assert soon.pk in pks({"du": day, "au": day})
+    response = editor_client.get(url, {"q": "rennes"})
+    assert {r.occurrence_id for r in response.context["found"]} == {later.pk, soon.pk}
+    assert len(response.context["found"]) == 3
+    counts = {value: n for value, _label, n in response.context["statuses"]}
+    assert (counts["confirmed"], counts["waitlisted"], counts["pending_confirmation"]) == (2, 1, 1)
+    assert "en liste d&#x27;attente (1)" in response.content.decode()

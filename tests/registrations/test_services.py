@@ -299,3 +299,30 @@ def test_lifecycle_services_tell_registrants(occurrence, members, django_capture
     assert "SEQUENCE:2" in mail.outbox[0].attachments[0][1] and "SEQUENCE:4" in mail.outbox[1].attachments[0][1]
     registration.refresh_from_db()
     assert registration.status == S.CANCELLED
+
+
+def test_selected_suppliers_take_seats_and_staff_hear_of_applications(db, settings, django_capture_on_commit_callbacks):
+    from members.validators import with_luhn_key
+
+    settings.REGISTRATIONS_STAFF_EMAILS = ["equipe@reseco.fr"]
+    settings.WAGTAILADMIN_BASE_URL = "https://reseco.example"
+    occurrence = OccurrenceFactory(kind="market_engagement", audience=Audience.SUPPLIERS, capacity=1)
+    found = []
+    for n, name in enumerate(("Bois d'Armor", "Textiles de l'Ouest")):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            found.append(
+                applications.apply_as_supplier(
+                    occurrence,
+                    company={"siret": with_luhn_key(with_luhn_key(f"8123456{n}") + "0001"), "name": name},
+                    contact={"first_name": "A", "last_name": "B", "email": f"contact{n}@exemple.fr"},
+                )
+            )
+        [notice] = [m for m in mail.outbox if m.to == ["equipe@reseco.fr"]]
+        assert notice.subject == f"Nouvelle candidature de {name} : {occurrence.page.title}"
+        assert f"https://reseco.example/admin/inscriptions/{occurrence.pk}/candidatures/" in notice.body
+    applications.decide_application(found[0], selected=True)
+    assert services.seats_left(occurrence) == 0  # the selected supplier holds the one seat
+    assert codes(applications.decide_application, found[1], selected=True) == "full"
+    applications.decide_application(found[0], selected=False)
+    applications.decide_application(found[1], selected=True)  # the seat was given back

@@ -188,3 +188,19 @@ def _add_rows(known_year, count):
     Attendance.objects.bulk_create(
         [Attendance(registration=r, part=p, status=AttendanceStatus.PRESENT) for r in registrations for p in parts]
     )
+
+
+def test_dates_still_to_come_are_planned_not_held(known_year):
+    """DESIGN « Report definitions »: held = not cancelled, starts in the range and has ended;
+    the registrants of dates still to come stay out of the attendance rate."""
+    report = compute(year_period(2025), now=datetime.datetime(2025, 5, 1, tzinfo=datetime.UTC), compare=False)
+    v = values(report)
+    assert v["held_total"] == 2  # O1 (March) and the April working group meeting
+    assert v["planned_total"] == 4  # O2 (May), O5 (September), the June and October meetings
+    assert v["training_runs"] == 0 and v["training_person_hours"] == Decimal("0")
+    assert v["registrations"] == 3  # r1, r2, r3 on O1; not O2's three
+    assert v["present"] == 1
+    assert v["attendance_rate"] == Decimal("33.3")
+    assert v["working_group_meetings"] == 1
+    assert v["market_meetings"] == 0 and v["suppliers_applied"] == 0
+    assert compute(year_period(2025), now=NOW, compare=False).figures["planned_total"].value == 0

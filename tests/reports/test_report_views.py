@@ -2,6 +2,7 @@
 the figures computed by hand in test_figures.py."""
 
 import csv
+import datetime
 import io
 import json
 from urllib.parse import urlencode
@@ -114,17 +115,19 @@ def test_report_is_for_staff_only(client, known_year):
 
 def test_csv_export(editor_client):
     response = editor_client.get(reverse("reports_export", args=["csv"]), YEAR)
-    rows = list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
+    assert response.content.startswith("\ufeff".encode())  # French Excel reads UTF-8 with a BOM only
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Rapport d'activité"
     by_label = {row[1]: row[4] for row in rows[2:] if row[2] == ""}
     assert by_label["Inscriptions confirmées"] == "6"
-    assert by_label["Taux de présence"] == "66.7"
-    assert by_label["Heures-stagiaires de formation dispensées"] == "24.50"
+    assert by_label["Taux de présence"] == "66,7"  # the French decimal comma
+    assert by_label["Heures-stagiaires de formation dispensées"] == "24,50"
     assert [
         "Temps de l'équipe",
         "Temps de l'équipe par activité",
         "Animation du réseau",
         "Part",
-        "40.0",
+        "40,0",
         "",
         "%",
     ] in rows
@@ -186,3 +189,20 @@ def test_out_of_range_filters_and_pages_are_not_500(editor_client):
     assert editor_client.get(url, {**YEAR, "p": "abc"}).status_code == 200
     assert editor_client.get(url, {**YEAR, "kind": "x" * 500}).status_code == 200
     assert editor_client.get(reverse("reports_report"), {"from": "2025-02-30", "to": "2025-12-31"}).status_code == 400
+
+
+def test_dates_to_come_are_listed_as_planned_not_held(editor_client, known_year):
+    from django.utils import timezone
+
+    from tests.factories.attendance import OccurrenceFactory
+
+    start = timezone.now() + datetime.timedelta(days=10)
+    OccurrenceFactory(page=known_year["page"], start=start)
+    period = {"from": f"{start.year - 1}-01-01", "to": f"{start.year + 1}-12-31"}
+    response = editor_client.get(reverse("reports_report"), period)
+    figures = {f.key: f.value for s in response.context["sections"] for f in s["figures"]}
+    assert figures["planned_total"] == 1
+    planned = editor_client.get(reverse("reports_drilldown", args=["occurrences"]), {**period, "planned": "1"})
+    assert planned.context["page"].paginator.count == 1
+    held = editor_client.get(reverse("reports_drilldown", args=["occurrences"]), period)
+    assert start.date() not in {o.start.date() for o in held.context["page"].object_list}

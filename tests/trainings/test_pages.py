@@ -187,50 +187,14 @@ def test_sector_filterable(catalogue_page, client):
 
 
 def test_editor_forms_render_and_publishing_from_the_admin_materialises_runs(client, catalogue_page):
-    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
-
     from tests.factories import UserFactory
+    from tests.factories.trainings import admin_form, admin_run
 
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)
     add_url = reverse("wagtailadmin_pages:add", args=["trainings", "trainingpage", catalogue_page.pk])
     assert client.get(add_url).status_code == 200
-    start, end = day_at(20, 9), day_at(22, 17)
-    data = nested_form_data(
-        {
-            "title": "Achat de textiles durables",
-            "slug": "textiles-durables",
-            "intro": "",
-            "objectives": rich_text("Choisir des textiles labellisés."),
-            "target_audience": rich_text(""),
-            "prerequisites": rich_text(""),
-            "duration_hours": "21",
-            "programme": streamfield([]),
-            "trainers": streamfield([]),
-            "partner_name": "",
-            "partner_url": "",
-            "format": "in_person",
-            "audience": "everyone",
-            "price_member": "0",
-            "price_non_member": "100",
-            "vat_rate": "20",
-            "cancellation_deadline_days": "10",
-            "late_cancellation_charge": "100",
-            "runs": inline_formset(
-                [
-                    {
-                        "start": start.strftime("%Y-%m-%d %H:%M"),
-                        "end": end.strftime("%Y-%m-%d %H:%M"),
-                        "location": "Nantes",
-                        "online_url": "",
-                        "capacity": "12",
-                        "seats_per_organisation": "",
-                    }
-                ]
-            ),
-            "action-publish": "publish",
-        }
-    )
+    data = admin_form([admin_run(20, end_day=22)], **{"action-publish": "publish"})
     response = client.post(add_url, data)
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     page = TrainingPage.objects.get(slug="textiles-durables")
