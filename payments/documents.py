@@ -80,11 +80,19 @@ def cii_xml(document):
     """The Factur-X (CII, BASIC WL) XML of an Invoice or a CreditNote, as bytes."""
     from .models import CreditNote
 
-    seller = conf.seller()
     is_credit_note = isinstance(document, CreditNote)
     root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap={"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT})
     context = _el(root, "rsm:ExchangedDocumentContext")
     _el(_el(context, "ram:GuidelineSpecifiedDocumentContextParameter"), "ram:ID", PROFILE)
+    _header(root, document, is_credit_note=is_credit_note)
+    transaction = _el(root, "rsm:SupplyChainTradeTransaction")
+    _agreement(transaction, document)
+    _el(transaction, "ram:ApplicableHeaderTradeDelivery")
+    _settlement(transaction, document, is_credit_note=is_credit_note)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _header(root, document, *, is_credit_note):
     header = _el(root, "rsm:ExchangedDocument")
     _el(header, "ram:ID", document.number)
     _el(header, "ram:TypeCode", CREDIT_NOTE_TYPE if is_credit_note else INVOICE_TYPE)
@@ -92,7 +100,10 @@ def cii_xml(document):
     note = _el(header, "ram:IncludedNote")
     _el(note, "ram:Content", document.description)
 
-    transaction = _el(root, "rsm:SupplyChainTradeTransaction")
+
+def _agreement(transaction, document):
+    """The seller, the buyer and the buyer's references (Chorus Pro service code, order)."""
+    seller = conf.seller()
     agreement = _el(transaction, "ram:ApplicableHeaderTradeAgreement")
     if document.chorus_service_code:
         _el(agreement, "ram:BuyerReference", document.chorus_service_code)
@@ -114,8 +125,10 @@ def cii_xml(document):
     )
     if document.purchase_order:
         _el(_el(agreement, "ram:BuyerOrderReferencedDocument"), "ram:IssuerAssignedID", document.purchase_order)
-    _el(transaction, "ram:ApplicableHeaderTradeDelivery")
 
+
+def _settlement(transaction, document, *, is_credit_note):
+    """VAT, payment terms, totals and, for a credit note, the invoice it cancels."""
     settlement = _el(transaction, "ram:ApplicableHeaderTradeSettlement")
     _el(settlement, "ram:InvoiceCurrencyCode", "EUR")
     tax = _el(settlement, "ram:ApplicableTradeTax")
@@ -140,7 +153,6 @@ def cii_xml(document):
         referenced = _el(settlement, "ram:InvoiceReferencedDocument")
         _el(referenced, "ram:IssuerAssignedID", document.invoice.number)
         _date(referenced, "ram:FormattedIssueDateTime", document.invoice.issued_on, kind="qdt")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def render_billing_pdf(template_name, context):

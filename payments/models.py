@@ -23,6 +23,11 @@ class PaymentStatus(models.TextChoices):
     PARTIALLY_REFUNDED = "partially_refunded", _("remboursé en partie")
 
 
+CENT = Decimal("0.01")
+# A payment whose money was received (some of it may have been given back since).
+SETTLED = {PaymentStatus.PAID, PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED}
+
+
 class PriceCategory(models.TextChoices):
     MEMBER = "member", _("tarif membre")
     NON_MEMBER = "non_member", _("tarif non-membre")

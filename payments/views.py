@@ -19,7 +19,7 @@ from registrations.errors import RegistrationError
 from registrations.models import Occurrence, Registration, RegistrationStatus
 from registrations.services import cancel, seats_left
 
-from . import conf, services, stripe_gateway
+from . import conf, services, stripe_gateway, webhooks
 from .errors import PaymentError
 from .forms import InvoiceBillingForm
 from .models import CreditNote, Invoice, Payment, PaymentStatus
@@ -208,7 +208,7 @@ def checkout_success(request):
     if not Payment.objects.filter(stripe_session_id=session_id).exists():
         return _notice(request, _("Ce paiement est inconnu."), status=404, title=_("Paiement"))
     try:
-        payment = services.fulfil_session_id(session_id)
+        payment = webhooks.fulfil_session_id(session_id)
     except stripe_gateway.GatewayError:
         payment = Payment.objects.get(stripe_session_id=session_id)
         messages.warning(
@@ -323,7 +323,7 @@ def stripe_webhook(request):
         return _bad_request(_("Contenu JSON invalide."))
 
     try:
-        outcome = services.handle_event(event)
+        outcome = webhooks.handle_event(event)
     except PaymentError as error:
         return _bad_request(error.message)
     except RegistrationError as error:  # the run is busy: Stripe retries later

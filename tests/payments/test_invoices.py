@@ -10,8 +10,8 @@ from facturx import get_xml_from_pdf
 from lxml import etree
 
 from payments.documents import NAMESPACES, billing_pdf
+from payments.invoicing import issue_credit_note, mark_invoice_paid, next_number
 from payments.models import CreditNote, Invoice, InvoiceStatus, Payment, PaymentStatus
-from payments.services import issue_credit_note, mark_invoice_paid, next_number
 from registrations.models import Registration, RegistrationStatus
 
 pytestmark = pytest.mark.django_db
@@ -254,7 +254,7 @@ def test_card_cancellation_before_deadline_is_refunded_through_stripe(
     assert CreditNote.objects.get().amount_ttc == Decimal("360.00")
     assert "Votre remboursement" in [m.subject for m in mail.outbox]
     # Running the refund task again sends nothing more.
-    from payments.services import send_refund_to_stripe
+    from payments.refunds import send_refund_to_stripe
 
     send_refund_to_stripe(payment.refunds.get().pk)
     assert len(stripe_fake.refunds) == 1
