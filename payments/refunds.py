@@ -133,7 +133,9 @@ def on_registration_cancelled(sender, registration, previous_status=None, actor=
                 payment.save(update_fields=["note", "updated_at"])
             continue
         if payment.status == PaymentStatus.PENDING:
-            payment.status = PaymentStatus.EXPIRED
+            # Released by someone (the person, an editor): a payment arriving late is refunded.
+            # Released by the hold's expiry: a late payment still confirms if a seat is free.
+            payment.status = PaymentStatus.EXPIRED if actor is None else PaymentStatus.CANCELLED
             payment.save(update_fields=["status", "updated_at"])
             if payment.stripe_session_id:  # so nobody pays for a seat given up
                 transaction.on_commit(partial(expire_session.enqueue, payment.stripe_session_id))

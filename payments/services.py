@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from registrations.models import RegistrationStatus
 from registrations.services import cancel, register
 
-from . import conf, stripe_gateway
+from . import conf, stripe_gateway, webhooks
 from .errors import PaymentError
 from .invoicing import issue_invoice
 from .models import Payment, PaymentMethod, PaymentStatus
 from .pricing import payment_due, training_of
+from .refunds import expire_session_quietly
 
 
 def _paid_price(occurrence, user):
@@ -81,13 +82,28 @@ def resume_card_payment(payment, *, build_urls):
     success_url, cancel_url = build_urls(payment)
     expires_at = timezone.now() + conf.seat_hold()
     try:
+        _close_earlier_attempt(payment)
         session = stripe_gateway.create_checkout_session(
             payment, success_url=success_url, cancel_url=cancel_url, expires_at=expires_at
         )
     except stripe_gateway.GatewayError as error:
         raise PaymentError(error.message, "gateway") from error
     Payment.objects.filter(pk=payment.pk).update(stripe_session_id=session["id"])
+    payment.stripe_session_id = session["id"]
     return session["url"]
+
+
+def _close_earlier_attempt(payment):
+    """Settle the earlier attempt if it was paid meanwhile (its webhook may still be on its way),
+    else close it: one Checkout page open per payment, never two that could both be paid."""
+    if not payment.stripe_session_id:
+        return
+    session = stripe_gateway.retrieve_checkout_session(payment.stripe_session_id)
+    if session.get("status") == "complete":  # paid, or a bank transfer on its way: nothing more to pay
+        webhooks.fulfil_checkout_session(session)
+        raise PaymentError(_("Ce paiement est déjà réglé ou en cours de règlement."), "not_due")
+    if session.get("status") == "open":
+        expire_session_quietly(payment.stripe_session_id)
 
 
 def register_with_invoice(occurrence, *, user, billing):

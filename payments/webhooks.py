@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registrations.errors import RegistrationError
-from registrations.models import RegistrationStatus
+from registrations.models import Registration, RegistrationStatus
 from registrations.services import cancel, confirm, lock_occurrence
 
 from . import stripe_gateway
@@ -41,8 +41,9 @@ def fulfil_checkout_session(session):
     """Apply a Checkout Session's outcome (a dict as Stripe sends it). Idempotent.
 
     Paid: the payment is marked paid and the registration confirmed; if its hold expired and no
-    seat is left, the payment is refunded in full and the person told. Returns the payment (None
-    for a session the site does not know)."""
+    seat is left, or the person had released the seat, the payment is refunded in full and the
+    person told. Less than the amount due: nothing is marked paid, the seat stays held and the
+    payment waits for an editor. Returns the payment (None for a session the site does not know)."""
     if not session.get("id"):
         return None
     payment = _locked_payment(stripe_session_id=session["id"])
@@ -50,26 +51,64 @@ def fulfil_checkout_session(session):
         return None
     if session.get("payment_status") not in ("paid", "no_payment_required"):
         return payment  # an asynchronous method still running: wait for its event
-    if payment.status in SETTLED:
+    if payment.status in SETTLED or payment.status == PaymentStatus.REVIEW:
         return payment
-    if session.get("amount_total") is not None and _cents(session, "amount_total") != payment.amount_cents:
-        logger.warning(
-            "Stripe session %s: amount %s differs from %s", session["id"], session["amount_total"], payment.amount_cents
-        )
-        payment.note = _("Montant reçu différent du montant dû : à vérifier.")
+    received = _cents(session, "amount_total")
+    if received is not None and received < payment.amount_cents:
+        return _hold_for_review(payment, session, received)
+    if received is not None and received > payment.amount_cents:
+        logger.warning("Stripe session %s: amount %s above %s", session["id"], received, payment.amount_cents)
+        payment.note = _("Montant reçu supérieur au montant dû : à vérifier.")
+    released = payment.status == PaymentStatus.CANCELLED  # the person gave the seat up
     payment.status, payment.paid_at = PaymentStatus.PAID, timezone.now()
     payment.stripe_payment_intent = session.get("payment_intent") or payment.stripe_payment_intent
+    payment.billing_address = _billing_address(session) or payment.billing_address
     payment.save()
+    if released:
+        return _refund_in_full(payment, _("place libérée avant la réception du paiement"), "refunded_released")
     try:
         confirm(payment.registration)
     except RegistrationError as error:
-        request_refund(payment, amount=payment.amount, reason=_("aucune place libre à la réception du paiement"))
-        payment.note = error.message[:300]
-        payment.save(update_fields=["note", "updated_at"])
-        email_on_commit(payment, "refunded_no_seat")
-        return payment
+        return _refund_in_full(payment, error.message, "refunded_no_seat")
     issue_invoice(payment)
     return payment
+
+
+def _refund_in_full(payment, note, email_kind):
+    request_refund(payment, amount=payment.amount, reason=note)
+    payment.note = str(note)[:300]
+    payment.save(update_fields=["note", "updated_at"])
+    email_on_commit(payment, email_kind)
+    return payment
+
+
+def _hold_for_review(payment, session, received):
+    """Stripe took less than is due: never confirm nor mark paid; keep the seat and tell editors."""
+    logger.warning("Stripe session %s: amount %s below %s", session["id"], received, payment.amount_cents)
+    payment.status = PaymentStatus.REVIEW
+    payment.stripe_payment_intent = session.get("payment_intent") or payment.stripe_payment_intent
+    payment.note = _("Montant reçu (%(received)s €) inférieur au montant dû (%(due)s €) : à vérifier.") % {
+        "received": f"{Decimal(received) / 100:.2f}".replace(".", ","),
+        "due": f"{payment.amount:.2f}".replace(".", ","),
+    }
+    payment.save()
+    # The seat stays held (no expiry) until an editor settles it: refund, or confirm by hand.
+    Registration.objects.filter(pk=payment.registration_id, status=RegistrationStatus.PENDING_PAYMENT).update(
+        hold_expires_at=None
+    )
+    return payment
+
+
+def _billing_address(session):
+    """The billing address Stripe Checkout collected, as the lines of a French address."""
+    details = session.get("customer_details")
+    address = details.get("address") if isinstance(details, dict) else None
+    if not isinstance(address, dict):
+        return ""
+    city = " ".join(str(address.get(key) or "") for key in ("postal_code", "city")).strip()
+    country = str(address.get("country") or "")
+    lines = [address.get("line1"), address.get("line2"), city, "" if country in ("", "FR") else country]
+    return "\n".join(str(line).strip() for line in lines if line and str(line).strip())[:500]
 
 
 @transaction.atomic
