@@ -18,8 +18,9 @@ from registrations.models import Occurrence
 from trainings.models import TrainingPage
 
 from .errors import PaymentError
+from .invoicing import issue_credit_note, mark_invoice_paid
 from .models import CreditNote, Invoice, Payment, PaymentStatus, Refund
-from .services import issue_credit_note, mark_invoice_paid, request_refund, retry_refund
+from .refunds import request_refund, retry_refund
 
 
 def _require(request, codename):

@@ -37,8 +37,8 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from registrations.signals import registration_cancelled, registration_confirmed
 
-        from . import services
+        from . import refunds
 
-        registration_cancelled.connect(services.on_registration_cancelled, dispatch_uid="payments_on_cancelled")
-        registration_confirmed.connect(services.on_registration_confirmed, dispatch_uid="payments_on_confirmed")
+        registration_cancelled.connect(refunds.on_registration_cancelled, dispatch_uid="payments_on_cancelled")
+        registration_confirmed.connect(refunds.on_registration_confirmed, dispatch_uid="payments_on_confirmed")
         post_migrate.connect(grant_editor_permissions, sender=self, dispatch_uid="payments_editor_permissions")

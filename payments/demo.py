@@ -11,9 +11,10 @@ from registrations.models import Registration, RegistrationStatus
 from registrations.services import register
 from trainings.models import TrainingPage
 
+from .invoicing import issue_invoice, mark_invoice_paid
 from .models import Invoice, InvoiceStatus, Payment, PaymentMethod
 from .pricing import price_of
-from .services import _new_payment, issue_invoice, mark_invoice_paid
+from .services import _new_payment
 
 UPCOMING = [("membre@nantes.fr", "BC-2026-0117", "SERV-ACHATS", True), ("membre@rennes.fr", "2026-DCP-0042", "", False)]
 PAST = [("Nathalie", "Guérin", "BC-2026-0031"), ("Erwan", "Le Gall", "2026-ACH-0007")]

@@ -20,6 +20,25 @@ QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
 PROFILE = "urn:factur-x.eu:1p0:basicwl"
 INVOICE_TYPE, CREDIT_NOTE_TYPE = "380", "381"
 VAT_EXEMPTION = "Exonération de TVA, article 261-4-4° a du CGI (formation professionnelle continue)"
+# BT-23, the French "cadre de facturation" (BR-FR-08): services invoiced (S1), or already paid (S2).
+FRAMEWORK_SERVICES, FRAMEWORK_SERVICES_PAID = "S1", "S2"
+# The legal mentions every French invoice carries, as coded notes (BR-FR-05), worded as on the PDF.
+LEGAL_NOTES = (
+    (
+        "PMT",
+        "Une indemnité forfaitaire pour frais de recouvrement de 40 € est due en cas de retard de paiement "
+        "(articles L. 441-10 et D. 441-5 du code de commerce).",
+    ),
+    (
+        "PMD",
+        "En cas de retard de paiement, des pénalités sont exigibles au taux d'intérêt appliqué par la Banque "
+        "centrale européenne à son opération de refinancement la plus récente majoré de 10 points "
+        "(article L. 441-10 du code de commerce).",
+    ),
+    ("AAB", "Pas d'escompte pour paiement anticipé."),
+)
+# Electronic addresses (BT-34, BT-49): 0225 is the French directory's SIREN-based address, EM an e-mail.
+SCHEME_SIREN_ADDRESS, SCHEME_EMAIL = "0225", "EM"
 
 
 def _split_address(text):
@@ -54,7 +73,7 @@ def _date(parent, tag, value, *, kind="udt"):
     _el(holder, f"{kind}:DateTimeString", value.strftime("%Y%m%d"), format="102")
 
 
-def _party(parent, tag, *, name, siret="", address="", vat_number="", siren_only=False):
+def _party(parent, tag, *, name, siret="", address="", vat_number="", siren_only=False, email=""):
     party = _el(parent, tag)
     _el(party, "ram:Name", name)
     if siret:
@@ -70,6 +89,9 @@ def _party(parent, tag, *, name, siret="", address="", vat_number="", siren_only
     if city:
         _el(postal, "ram:CityName", city)
     _el(postal, "ram:CountryID", "FR")
+    if siret or email:
+        scheme = SCHEME_SIREN_ADDRESS if siret else SCHEME_EMAIL
+        _el(_el(party, "ram:URIUniversalCommunication"), "ram:URIID", siret[:9] if siret else email, schemeID=scheme)
     if vat_number:
         tax = _el(party, "ram:SpecifiedTaxRegistration")
         _el(tax, "ram:ID", vat_number, schemeID="VA")
@@ -80,19 +102,51 @@ def cii_xml(document):
     """The Factur-X (CII, BASIC WL) XML of an Invoice or a CreditNote, as bytes."""
     from .models import CreditNote
 
-    seller = conf.seller()
     is_credit_note = isinstance(document, CreditNote)
     root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap={"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT})
     context = _el(root, "rsm:ExchangedDocumentContext")
+    framework = FRAMEWORK_SERVICES_PAID if _paid_at_issue(document) else FRAMEWORK_SERVICES
+    _el(_el(context, "ram:BusinessProcessSpecifiedDocumentContextParameter"), "ram:ID", framework)
     _el(_el(context, "ram:GuidelineSpecifiedDocumentContextParameter"), "ram:ID", PROFILE)
+    _header(root, document, is_credit_note=is_credit_note)
+    transaction = _el(root, "rsm:SupplyChainTradeTransaction")
+    _agreement(transaction, document)
+    _el(transaction, "ram:ApplicableHeaderTradeDelivery")
+    _settlement(transaction, document, is_credit_note=is_credit_note)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _header(root, document, *, is_credit_note):
     header = _el(root, "rsm:ExchangedDocument")
     _el(header, "ram:ID", document.number)
     _el(header, "ram:TypeCode", CREDIT_NOTE_TYPE if is_credit_note else INVOICE_TYPE)
     _date(header, "ram:IssueDateTime", document.issued_on)
     note = _el(header, "ram:IncludedNote")
     _el(note, "ram:Content", document.description)
+    for code, text in LEGAL_NOTES:
+        note = _el(header, "ram:IncludedNote")
+        _el(note, "ram:Content", text)
+        _el(note, "ram:SubjectCode", code)
 
-    transaction = _el(root, "rsm:SupplyChainTradeTransaction")
+
+def _paid_at_issue(document):
+    """An invoice paid when issued (by card): the French "facture déjà payée" framework."""
+    return getattr(document, "paid_on", None) is not None and document.paid_on <= document.issued_on
+
+
+def _paid_amount(document):
+    """What the buyer already paid of this document (BT-113): all of a paid invoice, else nothing."""
+    return document.amount_ttc if getattr(document, "paid_on", None) is not None else Decimal("0")
+
+
+def _buyer_email(document):
+    invoice = getattr(document, "invoice", None) or document  # a credit note's invoice, or the invoice
+    return invoice.payment.registration.email
+
+
+def _agreement(transaction, document):
+    """The seller, the buyer and the buyer's references (Chorus Pro service code, order)."""
+    seller = conf.seller()
     agreement = _el(transaction, "ram:ApplicableHeaderTradeAgreement")
     if document.chorus_service_code:
         _el(agreement, "ram:BuyerReference", document.chorus_service_code)
@@ -111,11 +165,14 @@ def cii_xml(document):
         name=document.buyer_name,
         siret=document.buyer_siret,
         address=document.buyer_address,
+        email="" if document.buyer_siret else _buyer_email(document),
     )
     if document.purchase_order:
         _el(_el(agreement, "ram:BuyerOrderReferencedDocument"), "ram:IssuerAssignedID", document.purchase_order)
-    _el(transaction, "ram:ApplicableHeaderTradeDelivery")
 
+
+def _settlement(transaction, document, *, is_credit_note):
+    """VAT, payment terms, totals and, for a credit note, the invoice it cancels."""
     settlement = _el(transaction, "ram:ApplicableHeaderTradeSettlement")
     _el(settlement, "ram:InvoiceCurrencyCode", "EUR")
     tax = _el(settlement, "ram:ApplicableTradeTax")
@@ -135,12 +192,14 @@ def cii_xml(document):
     _el(totals, "ram:TaxBasisTotalAmount", _money(document.amount_ht))
     _el(totals, "ram:TaxTotalAmount", _money(document.vat_amount), currencyID="EUR")
     _el(totals, "ram:GrandTotalAmount", _money(document.amount_ttc))
-    _el(totals, "ram:DuePayableAmount", _money(document.amount_ttc))
+    paid = _paid_amount(document)
+    if paid:
+        _el(totals, "ram:TotalPrepaidAmount", _money(paid))
+    _el(totals, "ram:DuePayableAmount", _money(document.amount_ttc - paid))
     if is_credit_note:
         referenced = _el(settlement, "ram:InvoiceReferencedDocument")
         _el(referenced, "ram:IssuerAssignedID", document.invoice.number)
         _date(referenced, "ram:FormattedIssueDateTime", document.invoice.issued_on, kind="qdt")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def render_billing_pdf(template_name, context):
@@ -165,7 +224,27 @@ def billing_pdf(document):
         },
     )
     xml = cii_xml(document)
-    return generate_from_binary(pdf, xml, flavor="factur-x", level="basicwl", check_xsd=True, lang="fr-FR")
+    facturx = generate_from_binary(pdf, xml, flavor="factur-x", level="basicwl", check_xsd=True, lang="fr-FR")
+    return _matching_producer(facturx)
+
+
+def _matching_producer(pdf):
+    """PDF/A wants the document info and the XMP metadata to agree. The factur-x library writes
+    its own XMP (producer "pypdf", its creator tool) and its own /Creator, but leaves WeasyPrint's
+    /Producer in the document info: align the info's producer on the XMP's."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(pdf))
+    xmp = reader.xmp_metadata
+    if xmp is None or not xmp.pdf_producer or (reader.metadata or {}).get("/Producer") == xmp.pdf_producer:
+        return pdf
+    writer = PdfWriter(clone_from=reader)
+    writer.add_metadata({"/Producer": xmp.pdf_producer})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def quote_pdf(occurrence, price, *, training, person=None, today=None):

@@ -36,6 +36,15 @@ KINDS = {
             "pour ce contretemps ; vous pouvez vous inscrire à une autre session : {page_url}",
         ],
     ),
+    "refunded_released": (
+        "Paiement reçu après l'annulation : vous êtes remboursé·e",
+        [
+            "Votre paiement pour « {title} » nous est parvenu après que votre place a été libérée : "
+            "votre inscription reste annulée.",
+            "Nous vous remboursons intégralement ({amount} €) sur la carte utilisée. Pour participer, "
+            "inscrivez-vous de nouveau : {page_url}",
+        ],
+    ),
     "pay_now": (
         "Une place s'est libérée : réglez votre inscription",
         [

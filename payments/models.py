@@ -21,6 +21,13 @@ class PaymentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("annulé")
     REFUNDED = "refunded", _("remboursé")
     PARTIALLY_REFUNDED = "partially_refunded", _("remboursé en partie")
+    # Stripe took less than is due: an editor decides (refund, or confirm by hand).
+    REVIEW = "review", _("à vérifier (montant reçu incomplet)")
+
+
+CENT = Decimal("0.01")
+# A payment whose money was received (some of it may have been given back since).
+SETTLED = {PaymentStatus.PAID, PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED}
 
 
 class PriceCategory(models.TextChoices):

@@ -5,6 +5,8 @@ returning a ``stripe.HTTPClient``) with a fake that answers from recorded respon
 ever reaches the network.
 """
 
+import uuid
+
 import stripe
 
 from base.errors import DomainError
@@ -41,7 +43,12 @@ def _call(fn, *args, **kwargs):
 
 
 def create_checkout_session(payment, *, success_url, cancel_url, expires_at):
-    """A hosted Checkout Session for ``payment``, its amount taken from the database row."""
+    """A hosted Checkout Session for ``payment``, its amount taken from the database row.
+
+    One idempotency key per attempt (Stripe's library reuses it for its own network retries):
+    Stripe refuses a key reused with other parameters for 24 h, and every attempt has its own
+    ``expires_at``. Stripe
+    collects the billing address, a mandatory mention of the invoice."""
     params = {
         "mode": "payment",
         "line_items": [
@@ -55,6 +62,7 @@ def create_checkout_session(payment, *, success_url, cancel_url, expires_at):
             }
         ],
         "customer_email": payment.registration.email,
+        "billing_address_collection": "required",
         "client_reference_id": str(payment.pk),
         "metadata": {"payment_id": str(payment.pk), "registration_id": str(payment.registration_id)},
         "payment_intent_data": {"metadata": {"payment_id": str(payment.pk)}},
@@ -64,7 +72,9 @@ def create_checkout_session(payment, *, success_url, cancel_url, expires_at):
         "cancel_url": cancel_url,
     }
     return _call(
-        client().v1.checkout.sessions.create, params, options={"idempotency_key": f"reseco-payment-{payment.pk}"}
+        client().v1.checkout.sessions.create,
+        params,
+        options={"idempotency_key": f"reseco-payment-{payment.pk}-{uuid.uuid4().hex}"},
     )
 
 

@@ -1,3 +1,5 @@
+from django.db import transaction
+
 from django_tasks import task
 
 
@@ -14,8 +16,8 @@ def send_payment_email(payment_id, kind):
 
 @task()
 def send_refund(refund_id):
-    """Ask Stripe for a refund recorded by ``services.request_refund``."""
-    from .services import send_refund_to_stripe
+    """Ask Stripe for a refund recorded by ``refunds.request_refund``."""
+    from .refunds import send_refund_to_stripe
 
     send_refund_to_stripe(refund_id)
 
@@ -23,6 +25,12 @@ def send_refund(refund_id):
 @task()
 def expire_session(session_id):
     """Close a Checkout Session whose seat was given up or released."""
-    from .services import expire_session_quietly
+    from .refunds import expire_session_quietly
 
     expire_session_quietly(session_id)
+
+
+def email_on_commit(payment, kind):
+    """Send the e-mail ``kind`` about ``payment`` once the current transaction commits."""
+    pk = payment.pk
+    transaction.on_commit(lambda: send_payment_email.enqueue(pk, kind))

@@ -19,7 +19,7 @@ from registrations.errors import RegistrationError
 from registrations.models import Occurrence, Registration, RegistrationStatus
 from registrations.services import cancel, seats_left
 
-from . import conf, services, stripe_gateway
+from . import conf, services, stripe_gateway, webhooks
 from .errors import PaymentError
 from .forms import InvoiceBillingForm
 from .models import CreditNote, Invoice, Payment, PaymentStatus
@@ -46,13 +46,28 @@ def _closed_reason(occurrence):
     return ""
 
 
-def _notice(request, message, *, status, title=None):
+def _notice(request, message, *, status, title=None, action=None):
+    """A French page saying why; ``action``: (url, label) of the next step to offer."""
     return render(
         request,
         "payments/notice.html",
-        {"title": title or _("Inscription impossible"), "message": message},
+        {"title": title or _("Inscription impossible"), "message": message, "action": action},
         status=status,
     )
+
+
+def _provider_unavailable(request, message, *, retry_url):
+    """Stripe did not answer as expected: a 503 saying to try again, never a 400 (nothing was
+    wrong with the request)."""
+    response = _notice(
+        request,
+        message,
+        status=503,
+        title=_("Service de paiement indisponible"),
+        action=(retry_url, _("Réessayer")),
+    )
+    response["Retry-After"] = "120"
+    return response
 
 
 def _build_urls(request):
@@ -115,6 +130,14 @@ def start(request, occurrence_id):
 
 
 def _registration_error(request, occurrence, training, error, *, invoice_form=None):
+    if error.code == "gateway":
+        message = _(
+            "Le service de paiement ne répond pas pour le moment : votre inscription n'est pas enregistrée "
+            "et votre place n'est pas retenue. Réessayez dans quelques minutes."
+        )
+        return _provider_unavailable(
+            request, message, retry_url=reverse("payments:start", kwargs={"occurrence_id": occurrence.pk})
+        )
     context = _start_context(request, occurrence, training, invoice_form=invoice_form)
     context["error"] = error.message
     status = 409 if error.code in ("already_registered", "full", "free") else 400
@@ -208,7 +231,7 @@ def checkout_success(request):
     if not Payment.objects.filter(stripe_session_id=session_id).exists():
         return _notice(request, _("Ce paiement est inconnu."), status=404, title=_("Paiement"))
     try:
-        payment = services.fulfil_session_id(session_id)
+        payment = webhooks.fulfil_session_id(session_id)
     except stripe_gateway.GatewayError:
         payment = Payment.objects.get(stripe_session_id=session_id)
         messages.warning(
@@ -246,6 +269,11 @@ def resume(request, payment_id):
     try:
         url = services.resume_card_payment(payment, build_urls=_build_urls(request))
     except PaymentError as error:
+        if error.code == "gateway":
+            message = _("Le service de paiement ne répond pas pour le moment. Réessayez dans quelques minutes.")
+            return _provider_unavailable(
+                request, message, retry_url=reverse("payments:payment", kwargs={"payment_id": payment.pk})
+            )
         return _notice(request, error.message, status=409, title=_("Paiement"))
     return redirect(url)
 
@@ -260,12 +288,13 @@ def quote(request, occurrence_id):
         return _notice(request, closed, status=410)
     user = request.user if request.user.is_authenticated else None
     price = price_for(occurrence, user, training=training)
-    if price.is_free:
+    if price.is_free:  # a link never offered to this person, reached directly: say so plainly
         return _notice(
             request,
-            _("Cette formation est gratuite pour vous : aucun devis n'est nécessaire."),
-            status=409,
+            _("Cette formation est gratuite pour vous : aucun devis n'est nécessaire. Inscrivez-vous directement."),
+            status=200,
             title=_("Devis"),
+            action=(_generic_register_url(occurrence), _("S'inscrire")),
         )
     number, pdf = quote_pdf(occurrence, price, training=training, person=user)
     return pdf_response(pdf, f"{number}.pdf", inline=False)
@@ -323,7 +352,7 @@ def stripe_webhook(request):
         return _bad_request(_("Contenu JSON invalide."))
 
     try:
-        outcome = services.handle_event(event)
+        outcome = webhooks.handle_event(event)
     except PaymentError as error:
         return _bad_request(error.message)
     except RegistrationError as error:  # the run is busy: Stripe retries later

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -89,7 +90,7 @@ class PaymentViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     form_fields = ["note"]
-    list_display = ["registration", "method", "status", "amount", "created_at", "paid_at"]
+    list_display = ["registration", "method", "status", "amount", "created_at", "paid_at", "note"]
     list_filter = ["status", "method", "price_category", "registration__occurrence"]
     list_export = [
         "pk",
@@ -359,7 +360,13 @@ def _my_documents(request):
         .select_related("invoice")
         .order_by("-issued_on", "-number")
     )
-    return {"invoices": invoices, "credit_notes": credit_notes, "InvoiceStatus": InvoiceStatus}
+    # A refund that failed or is on its way is said here: the person otherwise waits in silence.
+    refunds = list(
+        Refund.objects.filter(payment__registration__user=request.user)
+        .exclude(status=RefundStatus.SUCCEEDED)
+        .select_related("payment__registration__occurrence__page")
+    )
+    return {"invoices": invoices, "credit_notes": credit_notes, "refunds": refunds, "InvoiceStatus": InvoiceStatus}
 
 
 @hooks.register("register_account_section")
@@ -372,6 +379,30 @@ def my_invoices():
         get_context=_my_documents,
         is_shown=lambda request: request.user.is_authenticated,
     )
+
+
+class PaymentsAttentionPanel(Component):
+    """The admin's home page: failed refunds and payments Stripe took short, so none is missed."""
+
+    name = "payments_attention"
+    template_name = "payments/admin/attention_panel.html"
+    order = 90
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["failed_refunds"] = list(
+            Refund.objects.filter(status=RefundStatus.FAILED).select_related("payment__registration")[:20]
+        )
+        context["to_review"] = list(
+            Payment.objects.filter(status=PaymentStatus.REVIEW).select_related("registration__occurrence__page")[:20]
+        )
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def payments_attention_panel(request, panels):
+    if request.user.has_perm("payments.view_refund"):
+        panels.append(PaymentsAttentionPanel())
 
 
 @hooks.register("registrations_refunds_for_occurrences")

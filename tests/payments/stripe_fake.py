@@ -44,11 +44,26 @@ class FakeStripe(stripe.HTTPClient):
         self.sessions = {}
         self.refunds = []
         self.fail = False
+        self.idempotency = {}  # key: (path, parameters, answer), as Stripe keeps them for 24 h
 
     # -- what tests use
-    def complete(self, session_id, *, payment_status="paid"):
+    def complete(self, session_id, *, payment_status="paid", amount_total=None):
         session = self.sessions[session_id]
         session.update(status="complete", payment_status=payment_status, payment_intent=f"pi_{session_id}")
+        if amount_total is not None:
+            session["amount_total"] = amount_total
+        # Checkout collected the billing address (billing_address_collection=required).
+        session["customer_details"] = {
+            "email": session["customer_email"],
+            "name": "Camille Durand",
+            "address": {
+                "line1": "12 rue des Lilas",
+                "line2": None,
+                "postal_code": "44000",
+                "city": "Nantes",
+                "country": "FR",
+            },
+        }
         return dict(session)
 
     def expire(self, session_id):
@@ -66,6 +81,32 @@ class FakeStripe(stripe.HTTPClient):
             body = {"error": {"type": "api_error", "message": "Service unavailable"}}
             return json.dumps(body), 500, {}
         data = dict(parse_qsl(post_data or ""))
+        key = {name.lower(): value for name, value in (headers or {}).items()}.get("idempotency-key")
+        if method == "post" and key:
+            return self._idempotent(key, path, data, lambda: self._answer(method, path, data))
+        return self._answer(method, path, data)
+
+    def _idempotent(self, key, path, data, answer):
+        """Stripe's rule: the same key with other parameters is refused; with the same ones, the
+        first answer comes back."""
+        if key in self.idempotency:
+            first_path, first_data, first_answer = self.idempotency[key]
+            if (first_path, first_data) != (path, data):
+                body = {
+                    "error": {
+                        "type": "idempotency_error",
+                        "message": "Keys for idempotent requests can only be used with the same parameters "
+                        "they were first used with.",
+                    }
+                }
+                return json.dumps(body), 400, {}
+            return first_answer
+        result = answer()
+        if result[1] < 500:
+            self.idempotency[key] = (path, data, result)
+        return result
+
+    def _answer(self, method, path, data):
         if method == "post" and path == "/v1/checkout/sessions":
             return self._json(self._create_session(data))
         if path.startswith("/v1/checkout/sessions/"):
@@ -107,6 +148,8 @@ class FakeStripe(stripe.HTTPClient):
             "amount_total": int(data["line_items[0][price_data][unit_amount]"]),
             "currency": data["line_items[0][price_data][currency]"],
             "client_reference_id": data.get("client_reference_id"),
+            "customer_email": data.get("customer_email"),
+            "customer_details": None,
             "metadata": {"payment_id": data.get("metadata[payment_id]")},
             "expires_at": int(data["expires_at"]),
             "payment_intent": None,

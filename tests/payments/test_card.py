@@ -56,8 +56,8 @@ def test_member_pays_member_price_and_non_member_the_other(client, stripe_fake, 
 def test_stripe_failure_gives_the_seat_back(start_card, stripe_fake):
     stripe_fake.fail = True
     response, payment = start_card()
-    assert response.status_code == 400
-    assert "réessayez" in response.content.decode()
+    assert response.status_code == 503
+    assert "Réessayez" in response.content.decode()
     assert payment.registration.status == RegistrationStatus.CANCELLED
 
 

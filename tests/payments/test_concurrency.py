@@ -87,20 +87,20 @@ def _slow(fetch):
 
 def _count_fulfilments(monkeypatch):
     """Count how many requests went on to issue the invoice (the payment was not yet settled)."""
-    from payments import services
+    from payments import webhooks
 
     calls = []
-    real = services.issue_invoice
-    monkeypatch.setattr(services, "issue_invoice", lambda payment, **kw: calls.append(1) or real(payment, **kw))
+    real = webhooks.issue_invoice
+    monkeypatch.setattr(webhooks, "issue_invoice", lambda payment, **kw: calls.append(1) or real(payment, **kw))
     return calls
 
 
 def test_different_events_for_one_session_fulfil_it_once(start_card, stripe_fake, monkeypatch):
-    from payments import services
+    from payments import webhooks
 
     _response, payment = start_card()
     session = stripe_fake.complete(payment.stripe_session_id)
-    monkeypatch.setattr(services, "_locked_payment", _slow(services._locked_payment))
+    monkeypatch.setattr(webhooks, "_locked_payment", _slow(webhooks._locked_payment))
     fulfilments = _count_fulfilments(monkeypatch)
     statuses = in_threads(lambda i: send_event(Client(), event("checkout.session.completed", session)).status_code)
     assert statuses == [200] * THREADS
@@ -110,13 +110,13 @@ def test_different_events_for_one_session_fulfil_it_once(start_card, stripe_fake
 
 def test_control_without_the_locks_the_same_test_sees_the_race(start_card, stripe_fake, monkeypatch):
     """The control: with the row locks removed, several requests fulfil the same payment."""
-    from payments import services
+    from payments import webhooks
 
     _response, payment = start_card()
     session = stripe_fake.complete(payment.stripe_session_id)
-    unlock_occurrences(monkeypatch, services)
+    unlock_occurrences(monkeypatch, webhooks)
     unlocked = lambda **lookup: Payment.objects.filter(**lookup).select_related("registration").first()  # noqa: E731
-    monkeypatch.setattr(services, "_locked_payment", _slow(unlocked))
+    monkeypatch.setattr(webhooks, "_locked_payment", _slow(unlocked))
     fulfilments = _count_fulfilments(monkeypatch)
     in_threads(
         lambda i: (
@@ -148,8 +148,9 @@ def test_webhooks_and_success_page_racing_reach_one_final_state(start_card, stri
 def test_invoice_numbers_stay_sequential_without_gaps_under_concurrency(run, member):
     from django.db import transaction
 
+    from payments.invoicing import issue_invoice
     from payments.pricing import price_for
-    from payments.services import _new_payment, issue_invoice
+    from payments.services import _new_payment
     from registrations.models import Registration
 
     price = price_for(run, member)

@@ -10,8 +10,8 @@ from facturx import get_xml_from_pdf
 from lxml import etree
 
 from payments.documents import NAMESPACES, billing_pdf
+from payments.invoicing import issue_credit_note, mark_invoice_paid, next_number
 from payments.models import CreditNote, Invoice, InvoiceStatus, Payment, PaymentStatus
-from payments.services import issue_credit_note, mark_invoice_paid, next_number
 from registrations.models import Registration, RegistrationStatus
 
 pytestmark = pytest.mark.django_db
@@ -254,7 +254,7 @@ def test_card_cancellation_before_deadline_is_refunded_through_stripe(
     assert CreditNote.objects.get().amount_ttc == Decimal("360.00")
     assert "Votre remboursement" in [m.subject for m in mail.outbox]
     # Running the refund task again sends nothing more.
-    from payments.services import send_refund_to_stripe
+    from payments.refunds import send_refund_to_stripe
 
     send_refund_to_stripe(payment.refunds.get().pk)
     assert len(stripe_fake.refunds) == 1
@@ -282,11 +282,17 @@ def test_quote_pdf_before_registering(member_client, run):
     assert f"DEVIS-{run.pk}-" in response["Content-Disposition"]
 
 
-def test_quote_for_a_free_training_is_409(member_client, run, training):
+def test_quote_for_a_training_free_for_me_is_a_clear_page_and_never_offered(member_client, run, training):
+    quote_url = reverse("payments:quote", kwargs={"occurrence_id": run.pk})
+    assert quote_url in member_client.get(training.url).content.decode()
     training.free_for_members = True
-    training.save()
-    response = member_client.get(reverse("payments:quote", kwargs={"occurrence_id": run.pk}))
-    assert response.status_code == 409
+    training.save_revision().publish()
+    assert quote_url not in member_client.get(training.url).content.decode()
+    response = member_client.get(quote_url)  # reached directly (an old link, a bookmark)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Cette formation est gratuite pour vous" in html
+    assert reverse("registrations:register", kwargs={"occurrence_id": run.pk}) in html
 
 
 def test_cancelled_run_refunds_in_full_even_after_the_deadline(

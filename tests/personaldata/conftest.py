@@ -9,8 +9,8 @@ import pytest
 
 from events.models import CalendarToken
 from helpdesk.models import Attachment, Message
+from payments.invoicing import issue_credit_note, issue_invoice
 from payments.models import Payment, PaymentStatus
-from payments.services import issue_credit_note, issue_invoice
 from registrations.models import AttendanceStatus, RegistrationChange, RegistrationStatus
 from tests.factories import EditorFactory, MemberFactory, StandardPageFactory
 from tests.factories.attendance import AttendanceFactory, OccurrenceFactory, RegistrationFactory, paris

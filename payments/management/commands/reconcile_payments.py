@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, start=None, end=None, **options):
         from payments import conf
-        from payments.services import reconcile
+        from payments.webhooks import reconcile
 
         if (start is None) != (end is None):
             raise CommandError("Indiquez --from et --to ensemble, ou aucun des deux.")
