@@ -209,6 +209,14 @@ def test_members_only_date_says_so_and_offers_to_log_in(client, agenda):
     assert f'href="/inscriptions/{occurrence.pk}/">S\'inscrire' in client.get(page.url).content.decode()
 
 
+@time_machine.travel(datetime.datetime(2030, 1, 1, 8, tzinfo=datetime.UTC), tick=False)
+def test_month_view_names_each_day_for_the_phone_list(client, agenda):
+    """On a phone the grid becomes a list of days (CSS): each day carries its weekday's name."""
+    html = client.get("/agenda/?vue=mois&mois=2030-03").content.decode()
+    assert '<span class="month-grid__weekday">vendredi </span>1<' in html
+    assert '<span class="month-grid__weekday">dimanche </span>31<' in html
+
+
 def test_agenda_applies_the_page_privacy_rule_to_every_account(client, agenda):
     """An event on a page restricted to a group is listed (agenda, home, month view) only to who
     may open the page: not to any logged-in account (a supplier, a former member)."""
