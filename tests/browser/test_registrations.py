@@ -120,8 +120,8 @@ def test_guest_form_and_supplier_application_are_accessible(browser_page):
 
 
 def test_visitor_on_a_members_only_date_logs_in_to_register(browser_page):
-    """Issue 14: no « S'inscrire » that ends on a refusal; the page says the date is for members
-    and its « Se connecter pour s'inscrire » leads, once logged in, to the registration form."""
+    """Issue 14: no « S'inscrire » that ends on a refusal; the page says the dates are for members
+    and its « Se connecter pour s'inscrire » brings the member back to them, registration open."""
     page = browser_page.page
     occurrence = next(
         o
@@ -134,8 +134,8 @@ def test_visitor_on_a_members_only_date_logs_in_to_register(browser_page):
         if not o.page.get_view_restrictions().exists()
     )
     browser_page.goto(occurrence.page.url)
-    notice = page.locator(".members-only").first
-    assert "réservée aux membres" in notice.inner_text()
+    notice = page.locator(".members-only")
+    assert notice.count() == 1 and "réservées aux membres" in notice.inner_text()
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("evenement-reserve-membres")
     notice.get_by_role("link").click()
@@ -144,5 +144,5 @@ def test_visitor_on_a_members_only_date_logs_in_to_register(browser_page):
     page.get_by_label("Mot de passe").fill("reseco-demo-2026")
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
-    assert page.url.endswith(f"/inscriptions/{occurrence.pk}/")
-    assert page.get_by_role("button", name="M'inscrire").count() + page.get_by_text("déjà inscrit").count() >= 1
+    assert page.url.endswith(occurrence.page.url)  # back on the event, whose dates now offer registration
+    assert page.locator(f'a[href="/inscriptions/{occurrence.pk}/"]').count() + page.get_by_text("inscrit").count() >= 1

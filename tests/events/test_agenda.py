@@ -200,8 +200,9 @@ def test_members_only_date_says_so_and_offers_to_log_in(client, agenda):
     page = publish(EventPageFactory(parent=agenda, title="Entre membres", audience=Audience.MEMBERS))
     occurrence = Occurrence.objects.get(page=page)
     html = client.get(page.url).content.decode()
-    assert "Inscription réservée aux membres du réseau." in html and ">S'inscrire<" not in html
-    assert f'href="/compte/connexion/?next=/inscriptions/{occurrence.pk}/"' in html
+    assert "Les inscriptions sont réservées aux membres du réseau." in html and ">S'inscrire<" not in html
+    assert f'href="/compte/connexion/?next={page.url}"' in html
+    assert f"/inscriptions/{occurrence.pk}/" not in html
     client.force_login(SupplierContactFactory())
     html = client.get(page.url).content.decode()
     assert "Votre compte n'y donne pas accès" in html and "/compte/connexion/" not in html
