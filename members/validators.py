@@ -45,8 +45,8 @@ def validate_siret(value):
     if not (luhn_valid(digits[:9]) and luhn_valid(digits) or la_poste_valid):
         raise ValidationError(
             _(
-                "Ce SIRET n'est pas valide : vérifiez ses 14 chiffres, sa clé de contrôle (formule de Luhn) "
-                "ne correspond pas."
+                "Ce SIRET n'est pas valide : sa clé de contrôle ne correspond pas (vérifiez ses 14 chiffres ; "
+                "la clé suit la formule de Luhn)."
             ),
             code="siret_checksum",
         )
