@@ -9,6 +9,7 @@ from search.models import SearchPage
 from trainings.models import TrainingIndexPage
 from workinggroups.models import WorkingGroupIndexPage
 
+from . import demo_legal as legal_text
 from .models import HomePage, SiteSettings, StandardPage
 
 MISSION = (
@@ -103,32 +104,24 @@ def load(demo):
         "mentions-legales",
         title="Mentions légales",
         show_in_menus=False,
-        body=_body(
-            "<p>Éditeur : association RESECO, réseau Grand Ouest commande publique et développement durable.</p>",
-            "<p>Directeur de la publication : le président de l'association.</p><p>Hébergement : hébergeur situé dans l'Union européenne.</p>",
-        ),
+        intro=legal_text.LEGAL_NOTICE_INTRO,
+        body=_body(*legal_text.LEGAL_NOTICE),
     )
     accessibility = demo.child_page(
         home,
         StandardPage,
         "accessibilite",
         title="Déclaration d'accessibilité",
-        body=_body(
-            "<p>RESECO s'engage à rendre son site accessible conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005.</p>",
-            "<p><b>État de conformité</b> : le site est partiellement conforme au référentiel général d'amélioration de l'accessibilité (RGAA 4.1).</p>",
-            "<p>Si vous n'arrivez pas à accéder à un contenu ou à un service, écrivez-nous : nous vous l'enverrons sous une forme accessible.</p>",
-        ),
+        intro=legal_text.ACCESSIBILITY_INTRO,
+        body=_body(*legal_text.ACCESSIBILITY),
     )
     personal_data = demo.child_page(
         home,
         StandardPage,
         "donnees-personnelles",
         title="Données personnelles",
-        body=_body(
-            "<p>RESECO traite vos données pour gérer votre compte, vos inscriptions aux événements et formations, et le suivi de présence exigé par la certification Qualiopi.</p>",
-            "<p>Les données sont conservées trois ans après votre dernière activité, puis anonymisées. Les factures sont conservées dix ans, comme la loi l'exige.</p>",
-            "<p>Vous pouvez télécharger vos données et demander leur effacement depuis « Mon compte », ou en écrivant à l'équipe du réseau.</p>",
-        ),
+        intro=legal_text.PERSONAL_DATA_INTRO,
+        body=_body(*legal_text.PERSONAL_DATA),
     )
     demo.child_page(
         home,

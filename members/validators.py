@@ -38,12 +38,17 @@ def validate_siret(value):
     digits = normalise_identifier(value)
     if not digits.isdigit() or len(digits) != 14:
         raise ValidationError(_("Un SIRET compte exactement 14 chiffres."), code="siret_length")
-    validate_siren(digits[:9])
     # La Poste's establishments share one SIREN; theirs follow a sum-of-digits rule instead.
     la_poste_valid = digits.startswith(LA_POSTE_SIREN) and sum(int(c) for c in digits) % 5 == 0
-    if not (luhn_valid(digits) or la_poste_valid):
+    # A SIRET holds its company's SIREN (9 digits, own key): a wrong one is still a wrong SIRET
+    # to the person typing it, so the message speaks of the number they typed.
+    if not (luhn_valid(digits[:9]) and luhn_valid(digits) or la_poste_valid):
         raise ValidationError(
-            _("Ce SIRET n'est pas valide : sa clé de contrôle ne correspond pas."), code="siret_checksum"
+            _(
+                "Ce SIRET n'est pas valide : sa clé de contrôle ne correspond pas (vérifiez ses 14 chiffres ; "
+                "la clé suit la formule de Luhn)."
+            ),
+            code="siret_checksum",
         )
 
 

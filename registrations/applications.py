@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,16 @@ from .tasks import tell_staff_of_application
 
 S = RegistrationStatus
 
+# The e-mail that tells an application's contact where it stands (a registration by other means
+# with the same address hears that it is confirmed, or pending, as its own e-mails said).
+STATUS_EMAIL = {
+    S.APPLIED: "applied",
+    S.SELECTED: "selected",
+    S.DECLINED: "declined",
+    S.WAITLISTED: "waitlisted",
+    S.PENDING_CONFIRMATION: "guest_confirmation",
+}
+
 
 def apply_as_supplier(occurrence, *, company, contact, answers=None, user=None, actor=None):
     """A company applies for a market-engagement meeting.
@@ -39,45 +50,64 @@ def apply_as_supplier(occurrence, *, company, contact, answers=None, user=None, 
     now = timezone.now()
     with transaction.atomic():
         occurrence = lock_occurrence(occurrence.pk)
-        if occurrence.is_cancelled:
-            raise RegistrationError(_("Cette rencontre est annulée."), "cancelled")
-        if occurrence.start <= now:
-            raise RegistrationError(_("Cette rencontre a déjà eu lieu."), "past")
-        if occurrence.audience != Audience.SUPPLIERS and not by_application(occurrence):
-            raise RegistrationError(_("Cette date n'est pas ouverte aux candidatures de fournisseurs."), "audience")
-        check_window(occurrence, now)
-        supplier, created = Supplier.objects.get_or_create(siret=siret, defaults={"name": company["name"]})
-        for field in ("size", "city", "website"):
-            if company.get(field) and not getattr(supplier, field):
-                setattr(supplier, field, company[field])
-        supplier.save()
-        if company.get("sectors"):
-            supplier.sectors.add(*company["sectors"])
-        if company.get("labels"):
-            supplier.labels.add(*company["labels"])
-        active = Registration.objects.filter(occurrence=occurrence).active()
-        if active.filter(supplier=supplier).exists() or active.filter(email__iexact=contact["email"]).exists():
-            raise RegistrationError(_("Cette entreprise a déjà candidaté pour cette rencontre."), "already_registered")
-        registration = Registration(
-            occurrence=occurrence,
-            user=user,
-            supplier=supplier,
-            first_name=contact["first_name"],
-            last_name=contact["last_name"],
-            email=contact["email"].strip(),
-            organisation_name=supplier.name,
-            status=S.APPLIED,
-            source=RegistrationSource.SUPPLIER,
-            answers=dict(answers or {}, **{k: contact[k] for k in ("phone", "job_title") if contact.get(k)}),
+        _check_open_to_applications(occurrence, now)
+        existing = (
+            Registration.objects.filter(occurrence=occurrence)
+            .active()
+            .filter(Q(supplier__siret=siret) | Q(email__iexact=contact["email"].strip()))
+            .first()
         )
-        try:
-            with transaction.atomic():
-                registration.save()
-        except IntegrityError as error:
-            raise already_registered() from error
-        record_change(registration, "", actor=actor or user)
-        send_on_commit(registration, "applied")
-        transaction.on_commit(lambda: tell_staff_of_application.enqueue(registration.pk))
+        if existing is None:
+            registration = _record_application(occurrence, siret, company, contact, answers, user)
+            record_change(registration, "", actor=actor or user)
+            send_on_commit(registration, "applied")
+            transaction.on_commit(lambda: tell_staff_of_application.enqueue(registration.pk))
+    if existing is not None:
+        # The page says an e-mail gives the application's state: re-send it to the application's
+        # own contact (never to the new address, which would tell a stranger who applied).
+        send_on_commit(existing, STATUS_EMAIL.get(existing.status, "confirmed"))
+        raise RegistrationError(_("Cette entreprise a déjà candidaté pour cette rencontre."), "already_registered")
+    return registration
+
+
+def _check_open_to_applications(occurrence, now):
+    if occurrence.is_cancelled:
+        raise RegistrationError(_("Cette rencontre est annulée."), "cancelled")
+    if occurrence.start <= now:
+        raise RegistrationError(_("Cette rencontre a déjà eu lieu."), "past")
+    if occurrence.audience != Audience.SUPPLIERS and not by_application(occurrence):
+        raise RegistrationError(_("Cette date n'est pas ouverte aux candidatures de fournisseurs."), "audience")
+    check_window(occurrence, now)
+
+
+def _record_application(occurrence, siret, company, contact, answers, user):
+    """The company (found by SIRET or created, blanks filled) and its APPLIED registration."""
+    supplier, created = Supplier.objects.get_or_create(siret=siret, defaults={"name": company["name"]})
+    for field in ("size", "city", "website"):
+        if company.get(field) and not getattr(supplier, field):
+            setattr(supplier, field, company[field])
+    supplier.save()
+    if company.get("sectors"):
+        supplier.sectors.add(*company["sectors"])
+    if company.get("labels"):
+        supplier.labels.add(*company["labels"])
+    registration = Registration(
+        occurrence=occurrence,
+        user=user,
+        supplier=supplier,
+        first_name=contact["first_name"],
+        last_name=contact["last_name"],
+        email=contact["email"].strip(),
+        organisation_name=supplier.name,
+        status=S.APPLIED,
+        source=RegistrationSource.SUPPLIER,
+        answers=dict(answers or {}, **{k: contact[k] for k in ("phone", "job_title") if contact.get(k)}),
+    )
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as error:
+        raise already_registered() from error
     return registration
 
 

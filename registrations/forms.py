@@ -10,13 +10,19 @@ from members.models import CompanySize, Label, Organisation
 from members.validators import normalise_identifier, validate_siret
 from sectors.models import Sector
 
+# Health or beliefs can show through a diet: say why it is asked, who sees it and for how long.
+DIETARY_NOTICE = _(
+    "Sert uniquement à prévoir les repas et l'accueil. Seule l'équipe de RESECO qui organise "
+    "l'événement le voit ; il est conservé avec votre inscription et effacé avec elle."
+)
+
 # The questions an event may ask (EventPage.registration_questions lists their keys).
 QUESTIONS = {
     "dietary": forms.CharField(
         label=_("Régime alimentaire ou allergies"),
         max_length=200,
         required=False,
-        help_text=_("Par exemple : végétarien, sans gluten."),
+        help_text=_("Facultatif. Par exemple : végétarien, sans gluten."),
     ),
     "accessibility": forms.CharField(
         label=_("Besoins d'accessibilité"),
@@ -38,6 +44,9 @@ QUESTIONS = {
         help_text=_("1 000 caractères au plus."),
     ),
 }
+
+QUESTIONS["dietary"].personal_data_notice = DIETARY_NOTICE  # read by includes/field.html
+
 
 SUPPLIER_QUESTIONS = {
     "environment": forms.CharField(

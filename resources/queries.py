@@ -53,6 +53,18 @@ def _cleaned_filters(form):
     return {name: cleaned.get(name) for name in form.fields if name not in form.errors and cleaned.get(name)}
 
 
+def _filtered(resources, filters):
+    if "type" in filters:
+        resources = resources.filter(resource_type=filters["type"])
+    if "secteur" in filters:
+        resources = resources.filter(sector=filters["secteur"])
+    if "groupe" in filters:
+        resources = resources.filter(working_group=filters["groupe"])
+    if "annee" in filters:
+        resources = resources.filter(year=filters["annee"])
+    return resources
+
+
 def paginate(request, items, size):
     paginator = Paginator(items, size)
     try:
@@ -67,18 +79,14 @@ def library_listing(request, index):
     groups = viewable_pages(WorkingGroupPage.objects.live(), request).defer_streamfields().order_by("title")
     form = LibraryFilterForm(request.GET, years=years, groups=groups)
     filters = _cleaned_filters(form)
-    if "type" in filters:
-        resources = resources.filter(resource_type=filters["type"])
-    if "secteur" in filters:
-        resources = resources.filter(sector=filters["secteur"])
-    if "groupe" in filters:
-        resources = resources.filter(working_group=filters["groupe"])
-    if "annee" in filters:
-        resources = resources.filter(year=filters["annee"])
-    resources = resources.order_by("-year", "-first_published_at", "pk")
+    resources = _filtered(resources, filters).order_by("-year", "-first_published_at", "pk")
     page, bad_page = paginate(request, resources, PAGE_SIZE)
     kept = {name: request.GET[name] for name in filters}
+    # What the visitor may not open is counted, not hidden silently: « 0 ressource » for minutes
+    # that exist but are members-only was a dead end.
+    reserved = _filtered(ResourcePage.objects.live(), filters).count() - page.paginator.count
     return {
+        "reserved_count": reserved,
         "faq_page": FaqPage.objects.child_of(index).live().first(),
         "filter_form": form,
         "filters_invalid": bool(form.errors) or bad_page,

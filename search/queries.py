@@ -244,41 +244,30 @@ def promotions_for(query, request):
     return [p for p in picks if p.page is None or (p.page.live and page_is_viewable(p.page, request))]
 
 
-def search_site(request):
-    sectors = list(Sector.objects.in_use_order())
-    form = SearchForm(request.GET, sectors=sectors)
-    form.is_valid()
-    cleaned = getattr(form, "cleaned_data", {})
-    query = cleaned.get("q", "") if "q" not in form.errors else ""
-    context = {
-        "search_form": form,
-        "filters_invalid": bool(form.errors),
-        "query": query,
-        "sectors": sectors,
-        "type_labels": dict(facet_types()),
-    }
-    if not query:
-        return context
-
+def _candidates(request, query):
+    """The best matching pages, documents and FAQ entries the visitor may open."""
+    terms = search_terms(query)
     pages = list(
         viewable_pages(Page.objects.live().filter(depth__gt=1), request)
-        .search(search_terms(query), operator="and")
+        .search(terms, operator="and")
         .annotate_score("_score")[:CANDIDATES]
     )
     Document = get_document_model()
     documents = list(
         viewable_documents(Document.objects.select_related("collection"), request)
-        .search(search_terms(query), operator="and")
+        .search(terms, operator="and")
         .annotate_score("_score")[:CANDIDATES]
     )
     entries = list(
         get_search_backend()
-        .search(search_terms(query), FaqEntry.objects.filter(published=True), operator="and")
+        .search(terms, FaqEntry.objects.filter(published=True), operator="and")
         .annotate_score("_score")[:CANDIDATES]
     )
-    promotions = promotions_for(query, request)
-    promoted_ids = {p.page_id for p in promotions if p.page_id}
+    return pages, documents, entries
 
+
+def _hits(pages, documents, entries, promoted_ids):
+    """One hit per result (promoted pages left out: they are shown first), best score first."""
     facets = _page_facets(pages)
     hits = [
         {
@@ -293,27 +282,21 @@ def search_site(request):
     hits += [{"object": doc, "type": DOCUMENT, "sector": None, "score": doc._score or 0} for doc in documents]
     hits += [{"object": entry, "type": FAQ, "sector": entry.sector_id, "score": entry._score or 0} for entry in entries]
     hits.sort(key=lambda hit: -hit["score"])
+    return hits
 
-    wanted_type = cleaned.get("type") if "type" not in form.errors else None
-    wanted_sector = cleaned.get("secteur") if "secteur" not in form.errors else None
-    by_sector = [h for h in hits if not wanted_sector or h["sector"] == wanted_sector.pk]
-    by_type = [h for h in hits if not wanted_type or h["type"] == wanted_type]
-    type_counts = _count(by_sector, "type")
-    sector_counts = _count(by_type, "sector")
-    selected = [h for h in by_sector if not wanted_type or h["type"] == wanted_type]
-    if wanted_type in ResourceType.values:
-        # A resource type is searched on its own, so none is missed beyond the best matches.
-        selected = _typed_hits(request, query, wanted_type, wanted_sector, promoted_ids)
 
+def _paginate(selected, request, context):
     paginator = Paginator(selected, PAGE_SIZE)
     try:
-        results = paginator.page(request.GET.get("page") or 1)
+        return paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger):
-        results = paginator.page(1)
         context["filters_invalid"] = True
         context["page_error"] = gettext("Cette page de résultats n'existe pas : voici la première.")
+        return paginator.page(1)
 
-    # Only the shown pages are loaded with their own fields, for the snippets.
+
+def _describe(results, request, query, type_labels):
+    """Give each shown hit its URL, title, snippet and label; only shown pages load their fields."""
     shown_ids = [h["object"].pk for h in results if isinstance(h["object"], Page)]
     faq_page = _faq_page(request) if any(isinstance(h["object"], FaqEntry) for h in results) else None
     specific = {p.pk: p for p in Page.objects.filter(pk__in=shown_ids).specific()} if shown_ids else {}
@@ -330,37 +313,88 @@ def search_site(request):
             page = specific.get(obj.pk, obj)
             hit["url"], hit["title"] = page.get_url(request), page.title
             hit["snippet"] = highlight(_text_of(page), query)
-        hit["type_label"] = context["type_labels"].get(hit["type"], "")
+        hit["type_label"] = type_labels.get(hit["type"], "")
 
-    if not request.GET.get("page") and not wanted_type and not wanted_sector:
-        try:
-            log_search(query, len(hits) + len(promotions))
-        except DatabaseError:  # the log must never cost the visitor their results
-            logger.warning("Recherche non journalisée : %s", query, exc_info=True)
 
+def _facets(type_counts, sector_counts, sectors, wanted_type, wanted_sector):
+    """The type and sector facets with their counts, the selected one marked."""
     sector_names = {s.pk: s for s in sectors}
+    type_facets = [
+        {"value": value, "label": label, "count": type_counts[value], "selected": value == wanted_type}
+        for value, label in facet_types()
+        if type_counts.get(value)
+    ]
+    sector_facets = [
+        {
+            "value": sector_names[pk].slug,
+            "label": sector_names[pk].name,
+            "count": count,
+            "selected": wanted_sector is not None and pk == wanted_sector.pk,
+        }
+        for pk, count in sorted(sector_counts.items(), key=lambda item: -item[1])
+        if pk in sector_names
+    ]
+    return {"type_facets": type_facets, "sector_facets": sector_facets}
+
+
+def _log_quietly(query, result_count):
+    try:
+        log_search(query, result_count)
+    except DatabaseError:  # the log must never cost the visitor their results
+        logger.warning("Recherche non journalisée : %s", query, exc_info=True)
+
+
+def _form_context(request):
+    """The form's context, and the filters (shown only once there is a query)."""
+    sectors = list(Sector.objects.in_use_order())
+    form = SearchForm(request.GET, sectors=sectors)
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    return {
+        "search_form": form,
+        "filters_invalid": bool(form.errors),
+        "query": cleaned.get("q", "") if "q" not in form.errors else "",
+        "sectors": sectors,
+        "type_labels": dict(facet_types()),
+    }, {
+        "wanted_type": cleaned.get("type") if "type" not in form.errors else None,
+        "wanted_sector": cleaned.get("secteur") if "secteur" not in form.errors else None,
+    }
+
+
+def search_site(request):
+    context, filters = _form_context(request)
+    query = context["query"]
+    if not query:
+        return context
+    context.update(filters)
+    wanted_type, wanted_sector = filters["wanted_type"], filters["wanted_sector"]
+
+    pages, documents, entries = _candidates(request, query)
+    promotions = promotions_for(query, request)
+    promoted_ids = {p.page_id for p in promotions if p.page_id}
+    hits = _hits(pages, documents, entries, promoted_ids)
+
+    by_sector = [h for h in hits if not wanted_sector or h["sector"] == wanted_sector.pk]
+    by_type = [h for h in hits if not wanted_type or h["type"] == wanted_type]
+    selected = [h for h in by_sector if not wanted_type or h["type"] == wanted_type]
+    if wanted_type in ResourceType.values:
+        # A resource type is searched on its own, so none is missed beyond the best matches.
+        selected = _typed_hits(request, query, wanted_type, wanted_sector, promoted_ids)
+
+    results = _paginate(selected, request, context)
+    _describe(results, request, query, context["type_labels"])
+    if not request.GET.get("page") and not wanted_type and not wanted_sector:
+        _log_quietly(query, len(hits) + len(promotions))
+
+    context.update(
+        _facets(_count(by_sector, "type"), _count(by_type, "sector"), context["sectors"], wanted_type, wanted_sector)
+    )
     context.update(
         {
             "results": results,
             "total": len(selected),
             "promotions": promotions if results.number == 1 else [],
-            "type_facets": [
-                {"value": value, "label": label, "count": type_counts[value], "selected": value == wanted_type}
-                for value, label in facet_types()
-                if type_counts.get(value)
-            ],
-            "sector_facets": [
-                {
-                    "value": sector_names[pk].slug,
-                    "label": sector_names[pk].name,
-                    "count": count,
-                    "selected": wanted_sector is not None and pk == wanted_sector.pk,
-                }
-                for pk, count in sorted(sector_counts.items(), key=lambda item: -item[1])
-                if pk in sector_names
-            ],
-            "wanted_type": wanted_type,
-            "wanted_sector": wanted_sector,
             "truncated": len(pages) >= CANDIDATES or len(documents) >= CANDIDATES,
         }
     )

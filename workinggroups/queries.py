@@ -84,6 +84,8 @@ def group_detail(request, group):
         .order_by("-year", "title")
     )
     restricted = set(group.resources.live().not_public().values_list("pk", flat=True))
+    # Counted so the page says there are members-only documents instead of « aucun ».
+    reserved = group.resources.live().count() - len(resources)
     members_documents = [r for r in resources if r.pk in restricted or r.is_minutes]
     deliverables = [r for r in resources if r not in members_documents]
     return {
@@ -93,5 +95,6 @@ def group_detail(request, group):
         "feed_url": group_feed_url(group),
         "deliverables": deliverables,
         "members_documents": members_documents,
+        "reserved_count": reserved,
         "participants": list(group.participants.order_by("name")),
     }

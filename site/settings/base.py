@@ -246,7 +246,8 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"  # privacy of members-only documents is 
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "doc", "xls", "csv", "txt", "zip", "pptx", "odp"]
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        # On SQLite, modelsearch's FTS5 backend with French plurals and accents (search/sqlite_backend.py).
+        "BACKEND": "wagtail.search.backends.database" if IS_POSTGRES else "search.sqlite_backend",
         "SEARCH_CONFIG": "french_unaccent" if IS_POSTGRES else None,
     }
 }

@@ -73,8 +73,17 @@ def test_agenda_list_month_grid_event_and_phone(desktop, phone):
 
     page = phone.page
     assert phone.goto("/agenda/?vue=mois").status == 200
-    # the page itself does not scroll sideways: only the grid's wrapper does
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # Issue 14: Friday to Sunday fell off a phone's screen. Every day of the month is shown,
+    # named, inside the screen: all seven weekdays can be seen without scrolling sideways.
+    days = page.locator(".month-grid td:not(.month-grid__out)")
+    seen = set()
+    for n in range(days.count()):
+        day = days.nth(n)
+        box = day.bounding_box()
+        assert day.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= 376, day.inner_text()
+        seen.add(day.locator(".month-grid__weekday").inner_text().strip())
+    assert seen == {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"}
     assert phone.accessibility_violations() == []
     phone.screenshot("agenda-mois-telephone")
     assert phone.goto("/agenda/").status == 200

@@ -146,9 +146,9 @@ def test_search_on_a_phone(phone_page):
 def test_working_group_page_for_a_member(browser_page):
     page = browser_page.page
     browser_page.goto("/groupes-de-travail/construction/")
-    assert "réservés aux membres : connectez-vous" in page.content()
+    assert "réservé" in page.locator(".members-only").inner_text()
     assert page.locator('link[rel="alternate"][type="text/calendar"]').count() == 1
-    browser_page.goto("/compte/connexion/?next=/groupes-de-travail/construction/")
+    page.locator(".members-only a").click()  # the notice's own link brings the member back here
     log_in(page)
     assert page.url.endswith("/groupes-de-travail/construction/")
     content = page.content()
@@ -158,3 +158,18 @@ def test_working_group_page_for_a_member(browser_page):
     browser_page.goto("/groupes-de-travail/?statut=current")
     assert page.locator(".card").count() >= 1
     assert browser_page.accessibility_violations() == []
+
+
+def test_visitor_is_told_of_members_only_minutes_and_logs_in(browser_page):
+    """Issue 14: minutes exist but are members-only; the visitor is told how many and logs in."""
+    page = browser_page.page
+    browser_page.goto("/ressources/?type=compte-rendu")
+    notice = page.locator(".members-only")
+    assert "réservé" in notice.inner_text() and "0 ressource" in page.content()
+    assert browser_page.accessibility_violations() == []
+    browser_page.screenshot("bibliotheque-comptes-rendus-visiteur")
+    notice.locator("a").click()
+    page.wait_for_load_state()
+    log_in(page)
+    assert page.url.endswith("/ressources/?type=compte-rendu")
+    assert page.locator(".card-list .card").count() >= 1 and page.locator(".members-only").count() == 0

@@ -117,3 +117,32 @@ def test_guest_form_and_supplier_application_are_accessible(browser_page):
     browser_page.screenshot("candidature-fournisseur")
     # The refused forms answer 400 on purpose; nothing else may fail.
     assert [e for e in browser_page.console_errors if "status of 400" not in e] == []
+
+
+def test_visitor_on_a_members_only_date_logs_in_to_register(browser_page):
+    """Issue 14: no « S'inscrire » that ends on a refusal; the page says the dates are for members
+    and its « Se connecter pour s'inscrire » brings the member back to them, registration open."""
+    page = browser_page.page
+    occurrence = next(
+        o
+        for o in Occurrence.objects.upcoming()
+        .scheduled()
+        .live()
+        .filter(registration_required=True, audience=Audience.MEMBERS, registration_opens_at__isnull=True)
+        .exclude(kind__in=["market_engagement", "training"])
+        .select_related("page")
+        if not o.page.get_view_restrictions().exists()
+    )
+    browser_page.goto(occurrence.page.url)
+    notice = page.locator(".members-only")
+    assert notice.count() == 1 and "réservées aux membres" in notice.inner_text()
+    assert browser_page.accessibility_violations() == []
+    browser_page.screenshot("evenement-reserve-membres")
+    notice.get_by_role("link").click()
+    page.wait_for_load_state()
+    page.get_by_label("Adresse électronique").fill("membre@nantes.fr")
+    page.get_by_label("Mot de passe").fill("reseco-demo-2026")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(occurrence.page.url)  # back on the event, whose dates now offer registration
+    assert page.locator(f'a[href="/inscriptions/{occurrence.pk}/"]').count() + page.get_by_text("inscrit").count() >= 1

@@ -191,6 +191,34 @@ def test_event_page_shows_the_registration_window(client, agenda):
     assert "Inscriptions closes." in html and ">S'inscrire<" not in html
 
 
+@time_machine.travel(datetime.datetime(2030, 1, 1, 8, tzinfo=datetime.UTC), tick=False)
+def test_members_only_date_says_so_and_offers_to_log_in(client, agenda):
+    """Issue 14: « S'inscrire » on a members-only date ended on a refusal; the page says who it is
+    for and logs the visitor in straight back to the registration form."""
+    from members.audience import Audience
+    from tests.factories import SupplierContactFactory
+
+    page = publish(EventPageFactory(parent=agenda, title="Entre membres", audience=Audience.MEMBERS))
+    occurrence = Occurrence.objects.get(page=page)
+    html = client.get(page.url).content.decode()
+    assert "Les inscriptions sont réservées aux membres du réseau." in html and ">S'inscrire<" not in html
+    assert f'href="/compte/connexion/?next={page.url}"' in html
+    assert f"/inscriptions/{occurrence.pk}/" not in html
+    client.force_login(SupplierContactFactory())
+    html = client.get(page.url).content.decode()
+    assert "Votre compte n'y donne pas accès" in html and "/compte/connexion/" not in html
+    client.force_login(MemberFactory())
+    assert f'href="/inscriptions/{occurrence.pk}/">S\'inscrire' in client.get(page.url).content.decode()
+
+
+@time_machine.travel(datetime.datetime(2030, 1, 1, 8, tzinfo=datetime.UTC), tick=False)
+def test_month_view_names_each_day_for_the_phone_list(client, agenda):
+    """On a phone the grid becomes a list of days (CSS): each day carries its weekday's name."""
+    html = client.get("/agenda/?vue=mois&mois=2030-03").content.decode()
+    assert '<span class="month-grid__weekday">vendredi </span>1<' in html
+    assert '<span class="month-grid__weekday">dimanche </span>31<' in html
+
+
 def test_agenda_applies_the_page_privacy_rule_to_every_account(client, agenda):
     """An event on a page restricted to a group is listed (agenda, home, month view) only to who
     may open the page: not to any logged-in account (a supplier, a former member)."""

@@ -56,6 +56,28 @@ def test_demo_content_is_realistic(demo_site):
         assert User.objects.get(email=email).check_password("reseco-demo-2026")
     members_area = Page.objects.get(slug="espace-membres")
     assert PageViewRestriction.objects.filter(page=members_area, groups__name="Membres").exists()
+    _legal_pages_have_real_content()
+
+
+def _legal_pages_have_real_content():
+    """Issue 14: the legal pages were three lines each."""
+    from home.models import StandardPage
+
+    expected = {
+        "mentions-legales": ["Éditeur", "Directeur de la publication", "Hébergement", "Réutilisation"],
+        "donnees-personnelles": [
+            "Responsable du traitement",
+            "Régimes alimentaires et allergies",
+            "Vos droits",
+            "CNIL",
+        ],
+        "accessibilite": ["partiellement conforme", "Contenus non accessibles", "accessibilite@reseco.fr", "Défenseur"],
+    }
+    for slug, phrases in expected.items():
+        page = StandardPage.objects.get(slug=slug)
+        text = " ".join(str(block.value) for block in page.body)
+        assert page.intro and all(phrase in text for phrase in phrases), slug
+        assert len(text) > 1500, slug
 
 
 @pytest.mark.django_db

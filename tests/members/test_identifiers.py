@@ -39,7 +39,7 @@ def test_valid_siret_including_la_poste(siret):
     [
         ("73282932000075", "siret_checksum"),
         ("7328293200007", "siret_length"),
-        ("73282932100074", "siren_checksum"),
+        ("73282932100074", "siret_checksum"),  # its first nine digits are not a valid SIREN
         ("35600000000011", "siret_checksum"),
         ("' OR 1=1 --", "siret_length"),
     ],
@@ -48,6 +48,10 @@ def test_invalid_siret_says_why(siret, code):
     with pytest.raises(ValidationError) as error:
         validate_siret(siret)
     assert error.value.code == code
+    # The person typed a SIRET: the message speaks of it, never of a SIREN they did not type.
+    assert "SIRET" in error.value.messages[0] and "SIREN " not in error.value.messages[0]
+    if code == "siret_checksum":
+        assert "14 chiffres" in error.value.messages[0] and "Luhn" in error.value.messages[0]
 
 
 @pytest.mark.django_db

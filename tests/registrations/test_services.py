@@ -182,6 +182,26 @@ def test_cancelled_signal_carries_previous_status(occurrence, members):
     assert change.changed_by == members[0] and change.note == "empêchée"
 
 
+def test_accepted_supplier_reapplying_gets_the_promised_email(db, django_capture_on_commit_callbacks):
+    """Issue 14: the page says « un e-mail vous le confirme »; a company already accepted that
+    applies again is sent its state, at its application's own address (never the new one)."""
+    from members.validators import with_luhn_key
+
+    occurrence = OccurrenceFactory(kind="market_engagement", audience=Audience.SUPPLIERS)
+    company = {"siret": with_luhn_key(with_luhn_key("81234567") + "0001"), "name": "Textiles de l'Ouest"}
+    contact = {"first_name": "Yann", "last_name": "Le Goff", "email": "yann@textiles.fr"}
+    with django_capture_on_commit_callbacks(execute=True):
+        application = applications.apply_as_supplier(occurrence, company=company, contact=contact)
+        applications.decide_application(application, selected=True)
+    mail.outbox.clear()
+    other = dict(contact, email="quelquun@ailleurs.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert codes(applications.apply_as_supplier, occurrence, company=company, contact=other) == "already_registered"
+    assert [m.to for m in mail.outbox] == [["yann@textiles.fr"]]
+    assert mail.outbox[0].subject.startswith("Candidature retenue")
+    assert Registration.objects.filter(occurrence=occurrence).count() == 1
+
+
 def test_supplier_application_and_decision(db, django_capture_on_commit_callbacks):
     from members.validators import with_luhn_key
 

@@ -225,6 +225,26 @@ def test_listing_privacy_matrix(client, minutes, make_user, sees):
     assert status == (200 if sees else (302 if make_user is None else 403))
 
 
+@pytest.mark.parametrize(("make_user", "login_offered"), [(None, True), (SupplierContactFactory, False)])
+def test_members_only_minutes_are_counted_not_hidden(client, minutes, make_user, login_offered):
+    """Issue 14: « 0 ressource » for minutes that exist but are members-only was a dead end."""
+    if make_user:
+        client.force_login(make_user())
+    response = client.get("/ressources/?type=compte-rendu")
+    html = response.content.decode()
+    assert response.context["reserved_count"] == 1
+    assert "1 document réservé aux membres du réseau n'est pas affiché" in html
+    login = 'href="/compte/connexion/?next=/ressources/%3Ftype%3Dcompte-rendu"'
+    assert (login in html) is login_offered
+
+
+def test_members_see_no_reserved_notice(client, minutes):
+    client.force_login(MemberFactory())
+    response = client.get("/ressources/?type=compte-rendu")
+    assert response.context["reserved_count"] == 0
+    assert "réservé aux membres du réseau" not in response.content.decode()
+
+
 def test_superuser_sees_everything(client, minutes):
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     assert "Compte rendu de mars" in titles(client.get("/ressources/"))

@@ -88,7 +88,17 @@ def test_group_page_shows_pilot_participants_and_deliverables(client, group_page
     for text in ("Angers Loire Métropole — Direction du bâtiment", "Ville de Blois", "Guide du réemploi"):
         assert text in html
     assert "Compte rendu de janvier" not in html
-    assert "réservés aux membres : connectez-vous" in html
+    assert "1 document réservé aux membres du réseau n'est pas affiché" in html
+    assert f'href="/compte/connexion/?next={group_page.url}"' in html
+    assert "Aucun compte rendu" not in html
+
+
+def test_supplier_is_told_minutes_exist_not_that_there_are_none(client, group_page):
+    """Issue 14: a logged-in non-member read « Aucun compte rendu » while the group has some."""
+    client.force_login(SupplierContactFactory())
+    html = client.get(group_page.url).content.decode()
+    assert "Aucun compte rendu" not in html
+    assert "1 document réservé aux membres du réseau" in html and "Votre compte n'y donne pas accès" in html
 
 
 @pytest.mark.parametrize(("make_user", "sees"), [(MemberFactory, True), (SupplierContactFactory, False)])

@@ -60,10 +60,12 @@ class Demo:
 
 
 def demo_version(project_apps):
-    """A hash of this command, every app's ``demo.py`` and every migration's name."""
+    """A hash of this command, every app's ``demo.py`` (and the ``demo_*.py`` texts it reads) and
+    every migration's name."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
     for app in project_apps:
-        digest.update(Path(app.path, "demo.py").read_bytes())
+        for path in [Path(app.path, "demo.py"), *sorted(Path(app.path).glob("demo_*.py"))]:
+            digest.update(path.read_bytes())
     for app in apps.get_app_configs():
         migrations = Path(app.path, "migrations")
         if app.path.startswith(str(settings.BASE_DIR)) and migrations.is_dir():
