@@ -1,7 +1,14 @@
 """What the home page lists; each section is one query whatever the number of pages."""
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+
+from wagtail.models import Page
+
+from events.models import EventPage
 from events.queries import next_events
 from resources.models import ResourcePage
+from trainings.models import TrainingPage
 from workinggroups.models import WorkingGroupPage
 
 
@@ -21,11 +28,6 @@ def homepage_sections(request):
 def _item_content_types():
     """Dated or numerous items (events, trainings, resources): the site map links their index,
     which lists and filters them, not each item."""
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    from events.models import EventPage
-    from trainings.models import TrainingPage
 
     models = [m for m in apps.get_models() if issubclass(m, (EventPage, TrainingPage, ResourcePage))]
     return {ct.pk for ct in ContentType.objects.get_for_models(*models).values()}
@@ -34,7 +36,6 @@ def _item_content_types():
 def site_map(request, home, levels=2):
     """The public page tree below ``home`` (``levels`` deep) as nested ``{page, url, children}``:
     the same for every visitor, so the page can be shared from the cache. One query."""
-    from wagtail.models import Page
 
     pages = (
         Page.objects.live()

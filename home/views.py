@@ -6,6 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from wagtail.models import Site
+
+from .queries import site_map as site_map_tree
+
 
 @never_cache
 @require_GET
@@ -28,9 +32,6 @@ def csrf_failure(request, reason=""):
 def site_map(request):
     """« Plan du site »: the public pages as a readable tree (sitemap.xml stays for robots). An
     anonymous copy is shared from the page cache like any page (base.caching)."""
-    from wagtail.models import Site
-
-    from .queries import site_map as site_map_tree
 
     site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
     home = site.root_page

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -140,7 +140,6 @@ def refund_retry(request, pk):
 
 def training_payments(request, page_id):
     """A training's runs with their payment totals, each linking to its payments."""
-    from django.db.models import Count, Q
 
     _require(request, "view_payment")
     training = get_object_or_404(TrainingPage, pk=page_id)

@@ -16,6 +16,7 @@ EDITOR_CODENAMES = [
 def grant_editor_permissions(sender=None, **kwargs):
     """Editors see payments, invoices and credit notes, mark invoices paid and refund (after every
     migrate, idempotent)."""
+    # This module loads before the models: they are imported when the signal runs.
     from django.contrib.auth.models import Group, Permission
 
     from members.models import EDITORS_GROUP
@@ -35,6 +36,7 @@ class PaymentsConfig(AppConfig):
     periodic_commands = ["reconcile_payments"]
 
     def ready(self):
+        # Signals and hooks need the models, which load once the app registry is ready.
         from registrations.signals import registration_cancelled, registration_confirmed
 
         from . import refunds

@@ -2,16 +2,20 @@
 the PDF with its CII XML (BASIC WL profile) embedded, which Chorus Pro accepts."""
 
 import datetime
+import io
 import re
 from decimal import Decimal
 
 from django.utils import timezone
 
+from facturx import generate_from_binary
 from lxml import etree
+from pypdf import PdfReader, PdfWriter
 
 from base.pdf import render_pdf
 
 from . import conf
+from .models import CreditNote
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -100,7 +104,6 @@ def _party(parent, tag, *, name, siret="", address="", vat_number="", siren_only
 
 def cii_xml(document):
     """The Factur-X (CII, BASIC WL) XML of an Invoice or a CreditNote, as bytes."""
-    from .models import CreditNote
 
     is_credit_note = isinstance(document, CreditNote)
     root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap={"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT})
@@ -209,9 +212,6 @@ def render_billing_pdf(template_name, context):
 
 def billing_pdf(document):
     """The Factur-X PDF of an Invoice or a CreditNote (PDF/A-3 with the CII XML embedded)."""
-    from facturx import generate_from_binary
-
-    from .models import CreditNote
 
     is_credit_note = isinstance(document, CreditNote)
     pdf = render_billing_pdf(
@@ -232,9 +232,6 @@ def _matching_producer(pdf):
     """PDF/A wants the document info and the XMP metadata to agree. The factur-x library writes
     its own XMP (producer "pypdf", its creator tool) and its own /Creator, but leaves WeasyPrint's
     /Producer in the document info: align the info's producer on the XMP's."""
-    import io
-
-    from pypdf import PdfReader, PdfWriter
 
     reader = PdfReader(io.BytesIO(pdf))
     xmp = reader.xmp_metadata

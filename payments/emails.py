@@ -6,6 +6,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .documents import billing_pdf
+from .models import Invoice
+
 # kind: (subject, paragraphs); paragraphs are formatted with the payment's details.
 KINDS = {
     "invoice_issued": (
@@ -59,8 +62,6 @@ def _absolute(path):
 
 
 def send(payment, kind):
-    from .documents import billing_pdf
-    from .models import Invoice
 
     registration = payment.registration
     subject, paragraphs = KINDS[kind]

@@ -2,13 +2,13 @@ from django.db import transaction
 
 from django_tasks import task
 
+from .emails import send
+from .models import Payment
+
 
 @task()
 def send_payment_email(payment_id, kind):
     """Send one e-mail about a payment (enqueued on commit by the services)."""
-    from .emails import send
-    from .models import Payment
-
     payment = Payment.objects.select_related("registration__occurrence__page").filter(pk=payment_id).first()
     if payment is not None:
         send(payment, kind)
@@ -17,7 +17,7 @@ def send_payment_email(payment_id, kind):
 @task()
 def send_refund(refund_id):
     """Ask Stripe for a refund recorded by ``refunds.request_refund``."""
-    from .refunds import send_refund_to_stripe
+    from .refunds import send_refund_to_stripe  # refunds enqueue these tasks: loaded on use
 
     send_refund_to_stripe(refund_id)
 
@@ -25,7 +25,7 @@ def send_refund(refund_id):
 @task()
 def expire_session(session_id):
     """Close a Checkout Session whose seat was given up or released."""
-    from .refunds import expire_session_quietly
+    from .refunds import expire_session_quietly  # refunds enqueue these tasks: loaded on use
 
     expire_session_quietly(session_id)
 

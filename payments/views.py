@@ -20,6 +20,7 @@ from registrations.models import Occurrence, Registration, RegistrationStatus
 from registrations.services import cancel, seats_left
 
 from . import conf, services, stripe_gateway, webhooks
+from .documents import billing_pdf, quote_pdf
 from .errors import PaymentError
 from .forms import InvoiceBillingForm
 from .models import CreditNote, Invoice, Payment, PaymentStatus
@@ -280,7 +281,6 @@ def resume(request, payment_id):
 
 @require_GET
 def quote(request, occurrence_id):
-    from .documents import quote_pdf
 
     occurrence, training = _training_occurrence(occurrence_id)
     closed = _closed_reason(occurrence)
@@ -301,7 +301,6 @@ def quote(request, occurrence_id):
 
 
 def _document_pdf(request, model, number):
-    from .documents import billing_pdf
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

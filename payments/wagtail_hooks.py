@@ -14,6 +14,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from members.account import AccountSection
+from registrations.models.registrations import ACTIVE_STATUSES
 from trainings.models import TrainingPage
 
 from . import admin_views
@@ -409,9 +410,6 @@ def payments_attention_panel(request, panels):
 def refunds_for_occurrences(occurrence_ids):
     """How many active registrations of these dates have paid and would be refunded if the dates
     were cancelled (the editor's confirmation screen before publishing)."""
-    from registrations.models.registrations import ACTIVE_STATUSES
-
-    from .models import Payment, PaymentStatus
 
     return (
         Payment.objects.filter(

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from base.staff import staff_users
+
 
 def promotion_cutoff_hours():
     """Waiting-list promotion stops this many hours before the start."""
@@ -34,6 +36,5 @@ def staff_emails():
     configured = getattr(settings, "REGISTRATIONS_STAFF_EMAILS", None)
     if configured is not None:
         return list(configured)
-    from base.staff import staff_users
 
     return sorted(e for e in staff_users().values_list("email", flat=True) if e)

@@ -35,7 +35,7 @@ def settle_cancellations(rows, reason="", actor_id=None):
 @task()
 def tell_staff_of_application(registration_id):
     """Tell the staff that a supplier applied for a meeting (enqueued on commit)."""
-    from .applications import tell_staff
+    from .applications import tell_staff  # applications enqueue this task: loaded on use
 
     registration = Registration.objects.select_related("occurrence__page").filter(pk=registration_id).first()
     if registration is not None:

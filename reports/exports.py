@@ -6,6 +6,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from registrations.exports import safe_cell
 
 HEADERS = ["section", "indicateur", "détail", "mesure", "valeur", "période précédente", "unité"]
@@ -62,8 +65,6 @@ def to_csv(report):
 
 
 def to_xlsx(report):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active

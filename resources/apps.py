@@ -8,6 +8,7 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Ressources")
 
     def ready(self):
+        # Signals and hooks need the models, which load once the app registry is ready.
         from wagtail.signals import page_published
 
         from .models import MinutesPage

@@ -30,7 +30,7 @@ class LibraryFilterForm(forms.Form):
     error_messages = {"invalid_choice": _("Cette valeur n'existe pas : choisissez dans la liste.")}
 
     def __init__(self, data, *, years, groups):
-        from .models import ResourceType
+        from .models import ResourceType  # the page models import these queries (get_context)
 
         super().__init__(data)
         self.fields["type"].choices = [("", _("Tous"))] + list(ResourceType.choices)

@@ -9,6 +9,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Recherche")
 
     def ready(self):
+        # Signals and hooks need the models, which load once the app registry is ready.
         from .permissions import grant_editor_permissions
 
         post_migrate.connect(grant_editor_permissions, sender=self, dispatch_uid="library_editor_permissions")

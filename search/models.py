@@ -28,7 +28,7 @@ class SearchPage(ClientErrorStatusMixin, Page):
         return response
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import search_site
+        from .queries import search_site  # the queries import the page models: loaded on use
 
         context = super().get_context(request, *args, **kwargs)
         context.update(search_site(request))

@@ -2,6 +2,7 @@
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
 
 from members.models import EDITORS_GROUP
 
@@ -30,7 +31,6 @@ EDITOR_PERMISSIONS = {
 def grant_editor_permissions(sender=None, using="default", **kwargs):
     """post_migrate receiver, idempotent. Our apps' receivers may run before auth's, so the
     permissions are created first."""
-    from django.contrib.auth.models import Group, Permission
 
     group = Group.objects.using(using).filter(name=EDITORS_GROUP).first()
     if group is None:

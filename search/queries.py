@@ -11,6 +11,8 @@ import re
 import unicodedata
 
 from django import forms
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, transaction
 from django.db.models import F
@@ -164,8 +166,6 @@ def _text_of(page):
 
 def _page_facets(pages):
     """(type, sector id) of each page id, in one query per page model that has a sector."""
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
 
     facets = {}
     by_model = {}

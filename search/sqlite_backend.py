@@ -41,6 +41,7 @@ def stem_text(text):
 
 
 def SearchBackend(params):  # noqa: N802 (the name Wagtail looks up in a backend module)
+    # Settings name this module; modelsearch's backends need the app registry, ready by now.
     from modelsearch.backends.database import SearchBackend as database_backend
 
     backend = database_backend(params)

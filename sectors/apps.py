@@ -7,6 +7,7 @@ def index_sectors(sender=None, using="default", **kwargs):
     """post_migrate receiver: the network's sectors come from a data migration, whose historical
     models send no signal, so the search index (the sector chooser's search) never saw them.
     Index them all after every migrate: a handful of rows, idempotent."""
+    # This module loads before the models: they are imported when the signal runs.
     from wagtail.search.backends import get_search_backends
 
     from .models import Sector

@@ -3,6 +3,9 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from payments import conf
+from payments.webhooks import reconcile
+
 RECENT_DAYS = 2
 
 
@@ -24,8 +27,6 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="end", help="dernier jour inclus, AAAA-MM-JJ")
 
     def handle(self, *args, start=None, end=None, **options):
-        from payments import conf
-        from payments.webhooks import reconcile
 
         if (start is None) != (end is None):
             raise CommandError("Indiquez --from et --to ensemble, ou aucun des deux.")
