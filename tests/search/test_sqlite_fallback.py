@@ -1,7 +1,13 @@
 """Search on the SQLite fallback (`make run` without DATABASE_URL): singular and plural, accents
 (issue 14: « textile » and « formation » found nothing). The stemmer and the query compiler are
 tested here on any database; the end-to-end search runs on both (on PostgreSQL it checks that
-the French configuration is untouched) and was run on SQLite (`make test` without DATABASE_URL)."""
+the French configuration is untouched). On PostgreSQL (CI), the last test runs this module again
+in a pytest of its own on SQLite, so the SQLite backend's own tests never go unrun."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -82,3 +88,23 @@ def test_singular_finds_plural_and_accents_are_folded(client, library):
     assert "Formations des acheteurs" in titles("formation")
     assert "Événements du réseau" in titles("evenement")
     assert "Clauses pour les Textiles" in titles("vetement")
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="this is the SQLite run itself")
+def test_this_module_passes_on_the_sqlite_fallback():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "CI") and not key.startswith(("PYTEST_", "DJANGO_"))
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "settings.test"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", __file__, "-p", "no:cacheprovider", "-p", "no:xdist", "-q", "--create-db"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert " skipped" not in result.stdout.splitlines()[-1].replace("1 skipped", ""), result.stdout[-1500:]
