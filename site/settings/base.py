@@ -139,6 +139,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Login throttling: 5 failures for one address from one IP lock it out for 15 minutes.
 # Personal data: people without activity for this many days are anonymised (anonymise_inactive).
+# Who is told of new supplier applications; empty: every active staff account with an address.
+REGISTRATIONS_STAFF_EMAILS = env_list("REGISTRATIONS_STAFF_EMAILS") or None
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", str(3 * 365)))
 
 # Wrong passwords: 5 for one account from one address, or 20 for any accounts from one address,
