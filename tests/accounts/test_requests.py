@@ -171,3 +171,14 @@ def test_verification_payload_cannot_choose_a_non_member_organisation(nantes):
     )
     request = services.confirm_request(token)
     assert request.organisation is None
+
+
+def test_staff_menu_lists_the_account_screens_under_network(client):
+    client.force_login(EditorFactory())
+    html = client.get("/admin/").content.decode()
+    for url in (
+        "/admin/reseau/demandes-de-compte/",
+        "/admin/reseau/demandes-de-compte/inviter/",
+        "/admin/reseau/referents/",
+    ):
+        assert url in html
