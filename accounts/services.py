@@ -4,8 +4,9 @@ difference goes only into the e-mail sent to that address."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,11 +54,26 @@ def _tell_existing_account(email):
     enqueue_email("existing_account", email, {"reset_url": _absolute(reverse("members:password_reset"))})
 
 
+def _address_flooded(email):
+    """More than a few e-mails to one address within an hour: send no more (the page answers
+    the same, so nothing is revealed), whatever addresses the sender uses."""
+    attempts, window = getattr(settings, "ACCOUNTS_EMAILS_PER_ADDRESS", (3, 3600))
+    key = f"accounts:address:{email}"
+    cache.add(key, 0, window)
+    try:
+        return cache.incr(key) > attempts
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return False
+
+
 def ask_for_account(data):
     """« Demander un compte »: e-mails a verification link (or, for a known address, a reminder
     that the account exists). ``data``: first_name, last_name, email, organisation (id or
     None), other_organisation, job_title."""
     email = data["email"].lower()
+    if _address_flooded(email):
+        return
     if account_exists(email):
         _tell_existing_account(email)
         return
@@ -98,11 +114,10 @@ def suggested_organisations(requests):
         return {}
     by_domain = {}
     people = _user_model().objects.filter(organisation__isnull=False, is_active=True)
-    rows = (
-        people.filter(email__iregex=r"@(" + "|".join(d.replace(".", r"\.") for d in domains) + r")$")
-        .values("email", "organisation")
-        .annotate(n=Count("pk"))
-    )
+    same_domain = Q()
+    for domain in domains:
+        same_domain |= Q(email__iendswith=f"@{domain}")
+    rows = people.filter(same_domain).values("email", "organisation").annotate(n=Count("pk"))
     counts = {}
     for row in rows:
         key = (row["email"].rsplit("@", 1)[-1].lower(), row["organisation"])
@@ -184,6 +199,8 @@ def accept_invitation(user):
 def sign_up(data):
     """« Créer un compte » (public): e-mails a verification link, or a reminder for a known address."""
     email = data["email"].lower()
+    if _address_flooded(email):
+        return
     if account_exists(email):
         _tell_existing_account(email)
         return

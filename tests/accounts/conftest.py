@@ -42,3 +42,11 @@ def nantes(db):
 def colleague(nantes):
     """A person already at Nantes with the organisation's domain."""
     return MemberFactory(email="agent@nantes.fr", organisation=nantes)
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    """Rate limits and per-address e-mail counts live in the process's cache: each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -182,3 +182,10 @@ def test_staff_menu_lists_the_account_screens_under_network(client):
         "/admin/reseau/referents/",
     ):
         assert url in html
+
+
+def test_one_address_gets_three_emails_an_hour_at_most_with_the_same_page(client, sent, nantes):
+    cache.clear()
+    answers = [ask(client, sent, form(nantes)) for _ in range(5)]
+    assert [len(messages) for _, messages in answers] == [1, 1, 1, 0, 0]
+    assert {response.status_code for response, _ in answers} == {200}
