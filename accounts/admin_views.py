@@ -113,8 +113,11 @@ def import_csv(request):
         return _render(request, "accounts/admin/import.html", title, form=form)
     if not form.is_valid():
         return _render(request, "accounts/admin/import.html", title, status=400, form=form)
+    upload = form.cleaned_data["file"]
     try:
-        rows = csv_import.parse(form.cleaned_data["file"].read())
+        if upload.size > csv_import.MAX_BYTES:  # refused before reading it into memory
+            raise csv_import.CsvError(_("Le fichier dépasse 2 Mo : découpez-le."))
+        rows = csv_import.parse(upload.read())
     except csv_import.CsvError as error:
         form.add_error("file", str(error))
         return _render(request, "accounts/admin/import.html", title, status=400, form=form)

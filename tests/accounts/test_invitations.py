@@ -153,3 +153,8 @@ def test_forged_import_payload_creates_nobody(editor_client):
 def test_formula_cells_are_refused_line_by_line():
     rows = csv_import.parse(b"email;prenom;nom\n@a.fr;A;B\nok@a.fr;+A;B\nbon@a.fr;Anne;Nom\n")
     assert [bool(r.errors) for r in rows] == [True, True, False]
+
+
+def test_a_file_over_two_megabytes_is_refused_in_french(editor_client):
+    response = upload(editor_client, b"email;prenom;nom\n" + b"x" * (2 * 1024 * 1024 + 1))
+    assert response.status_code == 400 and "dépasse 2 Mo" in response.content.decode()
