@@ -3,10 +3,14 @@ visitor without an account offers it."""
 
 import datetime
 
+from django.utils import timezone
+
 import pytest
 import time_machine
 
 from members.models import User
+from tests.factories import StandardPageFactory
+from tests.factories.attendance import OccurrenceFactory
 from tests.factories.trainings import TrainingIndexPageFactory, training_with_runs
 
 from .conftest import link_in
@@ -80,3 +84,13 @@ def test_public_account_pays_the_non_member_price(client, sent, home_page):
     assert response.redirect_chain[-1][0] == start
     html = response.content.decode()
     assert "720" in html and "360" not in html  # 600 HT + 20 % VAT: the non-member price, not the member one
+
+
+@pytest.mark.parametrize(
+    ("audience", "offered"), [("everyone", "/compte/creer/?next="), ("members", "/compte/demande/")]
+)
+def test_registration_page_offers_an_account_to_anonymous_visitors(client, home_page, audience, offered):
+    start = timezone.now() + datetime.timedelta(days=10)
+    occurrence = OccurrenceFactory(page=StandardPageFactory(parent=home_page), audience=audience, start=start)
+    html = client.get(f"/inscriptions/{occurrence.pk}/").content.decode()
+    assert offered in html
