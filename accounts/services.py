@@ -184,11 +184,21 @@ def decline(account_request, actor, message):
 @transaction.atomic
 def invite(actor, *, email, first_name, last_name, organisation=None):
     email = email.lower()
-    if account_exists(email):
+    existing = _user_model().objects.filter(email__iexact=email).first()
+    if existing is not None and _invitation_pending(existing):
+        _send_invitation(existing, actor)  # the first link expired or got lost: a new one
+        return existing
+    if existing is not None:
         raise AccountError(_("Un compte existe déjà pour cette adresse."), "exists", field="email")
     user = _create_person(email=email, first_name=first_name, last_name=last_name, organisation=organisation)
     _send_invitation(user, actor)
     return user
+
+
+def _invitation_pending(user):
+    """Invited, never signed in, no password chosen: only a new link lets this person in
+    (« Mot de passe oublié » ignores accounts without a usable password)."""
+    return user.is_active and user.last_login is None and not user.has_usable_password()
 
 
 def accept_invitation(user):

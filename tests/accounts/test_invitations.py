@@ -158,3 +158,16 @@ def test_formula_cells_are_refused_line_by_line():
 def test_a_file_over_two_megabytes_is_refused_in_french(editor_client):
     response = upload(editor_client, b"email;prenom;nom\n" + b"x" * (2 * 1024 * 1024 + 1))
     assert response.status_code == 400 and "dépasse 2 Mo" in response.content.decode()
+
+
+def test_inviting_again_someone_whose_link_expired_sends_a_fresh_link(editor_client, sent):
+    data = {"first_name": "A", "last_name": "B", "email": "a@exemple.fr"}
+    editor_client.post(URL + "inviter/", data)
+    with time_machine.travel(datetime.datetime.now() + datetime.timedelta(days=20)):
+        editor_client.force_login(EditorFactory())  # the first session has expired meanwhile
+        with sent() as block:
+            response = editor_client.post(URL + "inviter/", data)
+        assert response["Location"] == URL + "inviter/"
+        assert User.objects.filter(email="a@exemple.fr").count() == 1
+        editor_client.logout()
+        assert editor_client.post(link_in(block.messages[0]), PASSWORD).status_code == 302
