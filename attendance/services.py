@@ -219,12 +219,14 @@ def attended_hours(registration):
     return hours(total["total"])
 
 
-def certificate_registrations(user):
-    """The person's registrations with attendance recorded (present or late at least once),
-    each annotated with ``attended`` (a timedelta): what « Mes attestations » lists."""
+def certificate_registrations(user=None, *, organisation=None):
+    """The person's (or, for its référents, the organisation's) registrations with attendance
+    recorded (present or late at least once), each annotated with ``attended`` (a timedelta):
+    what « Mes attestations » lists."""
+    owner = Q(user=user) if organisation is None else Q(organisation=organisation)
     return (
         Registration.objects.confirmed()
-        .filter(user=user)
+        .filter(owner)
         .annotate(has_attended=attended_exists())
         .filter(has_attended=True)
         .annotate(

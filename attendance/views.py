@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.services import is_referent_of
 from base.french_dates import safe_date
 from base.hours import hours_display
 from base.pdf import pdf_response, render_pdf
@@ -269,7 +270,8 @@ def certificate(request, registration_id):
         Registration.objects.select_related("occurrence__page", "organisation", "user"), pk=registration_id
     )
     is_editor = is_staff(request.user)
-    if registration.user_id != request.user.pk and not is_editor:
+    allowed = is_editor or is_referent_of(request.user, registration.organisation_id)
+    if registration.user_id != request.user.pk and not allowed:
         raise PermissionDenied(_("Cette attestation ne vous concerne pas."))
     attended = services.attended_hours(registration)
     if registration.status != RegistrationStatus.CONFIRMED or not attended:

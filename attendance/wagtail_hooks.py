@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
+from accounts.organisation import OrganisationSection
 from base.staff import StaffMenuItem, is_staff
 from members.account import AccountSection
 from registrations.models import Occurrence
@@ -58,4 +59,18 @@ def certificates_section():
         template_name="attendance/account_section.html",
         get_context=_certificates_context,
         is_shown=lambda request: request.user.is_authenticated,
+    )
+
+
+@hooks.register("register_organisation_section")
+def organisation_certificates_section():
+    """Référents see their organisation's attendance certificates (« Mon organisation »)."""
+    return OrganisationSection(
+        key="attestations",
+        title=gettext_lazy("Attestations de présence"),
+        order=30,
+        template_name="attendance/organisation_section.html",
+        get_context=lambda request, organisation: {
+            "registrations": list(services.certificate_registrations(organisation=organisation).select_related("user"))
+        },
     )

@@ -20,6 +20,7 @@ DEFAULT_LIMITS = {
     "register": (20, 3600),  # registration forms posted (members and guests)
     "apply": (10, 3600),  # supplier applications posted
     "search": (60, 60),  # searches
+    "account": (10, 3600),  # account requests and public sign-ups posted (each sends an e-mail)
 }
 
 

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 import stripe
 
+from accounts.services import billing_of, is_referent_of
 from base.pdf import pdf_response
 from base.staff import is_staff
-from members.audience import may_take_part
+from members.audience import Audience, may_take_part
 from registrations.errors import RegistrationError
 from registrations.models import Occurrence, Registration, RegistrationStatus
 from registrations.services import cancel, seats_left
@@ -24,7 +25,7 @@ from .documents import billing_pdf, quote_pdf
 from .errors import PaymentError
 from .forms import InvoiceBillingForm
 from .models import CreditNote, Invoice, Payment, PaymentStatus
-from .pricing import may_be_free, payment_due, price_for, training_of
+from .pricing import may_be_free, payment_due, price_for, price_of, training_of
 
 
 def _generic_register_url(occurrence):
@@ -93,8 +94,32 @@ def _start_context(request, occurrence, training, *, invoice_form=None):
 
 
 def _billing_initial(user):
+    """The organisation's billing details as its référents keep them, else its name."""
     organisation = getattr(user, "organisation", None)
-    return {"billing_entity": organisation.name} if organisation else {}
+    if organisation is None:
+        return {}
+    billing = billing_of(organisation)
+    if billing is None:
+        return {"billing_entity": organisation.name}
+    return {
+        "billing_entity": billing.entity,
+        "billing_siret": billing.siret,
+        "billing_address": billing.address,
+        "chorus_service_code": billing.chorus_service_code,
+    }
+
+
+def _sign_in_first(request, occurrence, training):
+    """A run open to everyone, an anonymous visitor: « Créer un compte » or « Se connecter »,
+    with the price each pays."""
+    context = {
+        "occurrence": occurrence,
+        "training": training,
+        "non_member_price": price_of(occurrence, member=False, training=training),
+        "member_price": price_of(occurrence, member=True, training=training),
+        "next": request.get_full_path(),
+    }
+    return render(request, "payments/sign_in_first.html", context)
 
 
 def _guard(request, occurrence, training):
@@ -105,7 +130,9 @@ def _guard(request, occurrence, training):
     if not request.user.is_authenticated:
         if may_be_free(training):
             return redirect(_generic_register_url(occurrence))
-        return redirect_to_login(request.get_full_path())
+        if occurrence.audience != Audience.EVERYONE:
+            return redirect_to_login(request.get_full_path())
+        return _sign_in_first(request, occurrence, training)
     if not may_take_part(request.user, occurrence.audience):
         return _notice(request, _("Cette formation est réservée aux membres du réseau."), status=403)
     if payment_due(occurrence, request.user, training=training) is None:
@@ -307,7 +334,8 @@ def _document_pdf(request, model, number):
     related = "payment__registration" if model is Invoice else "invoice__payment__registration"
     document = get_object_or_404(model.objects.select_related(related), number=number)
     registration = document.payment.registration if model is Invoice else document.invoice.payment.registration
-    if not (is_staff(request.user) or registration.user_id == request.user.pk):
+    mine = registration.user_id == request.user.pk
+    if not (is_staff(request.user) or mine or is_referent_of(request.user, registration.organisation_id)):
         raise Http404
     return pdf_response(billing_pdf(document), f"{document.number}.pdf", inline=False)
 

@@ -13,6 +13,7 @@ from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from accounts.organisation import OrganisationSection
 from members.account import AccountSection
 from registrations.models.registrations import ACTIVE_STATUSES
 from trainings.models import TrainingPage
@@ -350,14 +351,15 @@ def add_payment_receipt(registration, email, kind):
         )
 
 
-def _my_documents(request):
+def _documents(**owner):
+    """Invoices and credit notes of the registrations matching ``owner`` (user= or organisation=)."""
     invoices = list(
-        Invoice.objects.filter(payment__registration__user=request.user)
+        Invoice.objects.filter(**{f"payment__registration__{k}": v for k, v in owner.items()})
         .select_related("payment__registration__occurrence__page")
         .order_by("-issued_on", "-number")
     )
     credit_notes = list(
-        CreditNote.objects.filter(invoice__payment__registration__user=request.user)
+        CreditNote.objects.filter(**{f"invoice__payment__registration__{k}": v for k, v in owner.items()})
         .select_related("invoice")
         .order_by("-issued_on", "-number")
     )
@@ -368,6 +370,10 @@ def _my_documents(request):
         .select_related("payment__registration__occurrence__page")
     )
     return {"invoices": invoices, "credit_notes": credit_notes, "refunds": refunds, "InvoiceStatus": InvoiceStatus}
+
+
+def _my_documents(request):
+    return _documents(user=request.user)
 
 
 @hooks.register("register_account_section")
@@ -420,4 +426,16 @@ def refunds_for_occurrences(occurrence_ids):
         .values("registration_id")
         .distinct()
         .count()
+    )
+
+
+@hooks.register("register_organisation_section")
+def organisation_invoices():
+    """Référents see their organisation's invoices and credit notes (« Mon organisation »)."""
+    return OrganisationSection(
+        key="factures",
+        title=_("Factures et avoirs"),
+        order=40,
+        template_name="payments/account_section.html",
+        get_context=lambda request, organisation: _documents(organisation=organisation),
     )

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 
+from accounts.models import AccountRequest, Referent
 from attendance.services import certificate_registrations
 from events.models import CalendarToken
 from helpdesk.models import Message, Question
@@ -179,3 +180,23 @@ def staff_time(user):
         .order_by("date", "pk")
         .values("date", "hours", "activity", "note", "occurrence_id", "page_id")
     )
+
+
+@register("demandes_de_compte", order=90)
+def account_requests(user):
+    """Account requests made with the person's address, and the organisations they answer for."""
+    requests = AccountRequest.objects.filter(email__iexact=user.email).select_related("organisation")
+    return {
+        "demandes": [
+            {
+                "recue_le": r.created_at,
+                "organisation": r.organisation_label,
+                "fonction": r.job_title,
+                "etat": r.status,
+                "decidee_le": r.decided_at,
+                "message": r.message,
+            }
+            for r in requests
+        ],
+        "referent_de": list(Referent.objects.filter(user=user).values_list("organisation__name", flat=True)),
+    }

@@ -26,6 +26,7 @@ from wagtail.users.models import UserProfile
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+from accounts.models import AccountRequest, Referent
 from base.errors import DomainError
 from base.staff import is_staff_account
 from events.models import CalendarToken
@@ -221,6 +222,8 @@ def erase_person(user, *, actor, reason="request"):
     _forget_sessions(user)
     _forget_logs(User, [user.pk], redact)
     UserProfile.objects.filter(user=user).delete()
+    _forget_account_requests(addresses)
+    Referent.objects.filter(user=user).delete()
 
     user.email = pseudonym(erasure)
     user.first_name = ""
@@ -248,7 +251,8 @@ def erase_email(email, *, actor, reason="request"):
         return erase_person(user, actor=actor, reason=reason)
     ids = list(Registration.objects.select_for_update().filter(email__iexact=email).values_list("pk", flat=True))
     registrations = Registration.objects.filter(pk__in=ids)
-    if not ids:
+    requests_forgotten = _forget_account_requests({email.lower()})
+    if not ids and not requests_forgotten:
         raise PersonalDataError(_("Aucune donnée pour cette adresse."), code="not_found", field="email")
     names = list(registrations.values_list("first_name", "last_name").distinct())
     terms = [email]
@@ -262,6 +266,14 @@ def erase_email(email, *, actor, reason="request"):
     _forget_logins(email)
     _forget_form_submissions(email)
     return erasure
+
+
+def _forget_account_requests(addresses):
+    """Account requests (names, address, job) of these addresses go; returns how many."""
+    deleted, _by_model = (
+        AccountRequest.objects.annotate(lower_email=Lower("email")).filter(lower_email__in=addresses).delete()
+    )
+    return deleted
 
 
 # ------------------------------------------------------------------------------ retention

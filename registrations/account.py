@@ -5,6 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail import hooks
+
+from accounts.organisation import OrganisationSection
+
 from .models import Registration, RegistrationStatus
 from .services import waitlist_positions
 
@@ -35,3 +39,27 @@ def account_context(request):
         "groups": [(_("À venir"), upcoming), (_("Passées"), past)],
         "personal_feed_url": personal_feed_url(request),
     }
+
+
+ORGANISATION_LIMIT = 200
+
+
+def organisation_context(request, organisation):
+    """The organisation's registrations, newest dates first (what its référents see)."""
+    registrations = (
+        Registration.objects.filter(organisation=organisation)
+        .select_related("occurrence__page")
+        .order_by("-occurrence__start", "pk")[:ORGANISATION_LIMIT]
+    )
+    return {"registrations": list(registrations), "limit": ORGANISATION_LIMIT}
+
+
+@hooks.register("register_organisation_section")
+def organisation_registrations():
+    return OrganisationSection(
+        key="inscriptions",
+        title=_("Inscriptions de l'organisation"),
+        order=10,
+        template_name="registrations/organisation_section.html",
+        get_context=organisation_context,
+    )

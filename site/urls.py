@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("compte/donnees/", include("personaldata.urls")),
+    path("compte/", include("accounts.urls")),
     path("compte/", include("members.urls")),
     path("calendrier/", include("events.urls")),
     path("inscriptions/", include("registrations.urls")),

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "home",
     "members",
     "sectors",
+    "accounts",
     "workinggroups",
     "events",
     "registrations",

@@ -23,4 +23,4 @@ SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 # Login throttling is exercised by its own tests (override_settings(AXES_ENABLED=True)).
 AXES_ENABLED = False
 # Rate limits are exercised by their own tests (tests/security/test_ratelimits.py).
-RATE_LIMITS = {"register": (10_000, 3600), "apply": (10_000, 3600), "search": (100_000, 60)}
+RATE_LIMITS = {"register": (10_000, 3600), "apply": (10_000, 3600), "search": (100_000, 60), "account": (10_000, 3600)}

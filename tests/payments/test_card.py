@@ -103,10 +103,22 @@ def test_past_run_is_closed(member_client, stripe_fake, run):
     assert "passée" in response.content.decode()
 
 
-def test_anonymous_visitor_is_sent_to_login(client, stripe_fake, run):
+def test_anonymous_visitor_of_a_members_only_run_is_sent_to_login(client, stripe_fake, run):
+    run.audience = "members"
+    run.save()
     response = client.get(reverse("payments:start", kwargs={"occurrence_id": run.pk}))
     assert response.status_code == 302
     assert "next=" in response["Location"]
+
+
+def test_anonymous_visitor_of_a_run_open_to_everyone_may_create_an_account_and_sees_the_price(client, stripe_fake, run):
+    url = reverse("payments:start", kwargs={"occurrence_id": run.pk})
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"/compte/creer/?next={url}" in html.replace("%2F", "/")
+    assert f"/compte/connexion/?next={url}" in html.replace("%2F", "/")
+    assert "tarif non-membre" in html and "tarif membre" in html
 
 
 def test_webhook_completion_confirms_and_issues_a_paid_invoice(client, start_card, stripe_fake, post_event):

@@ -110,6 +110,9 @@ def test_feed_and_page_paths_never_fail(demo_module, client, segment):
         f"/calendrier/personnel/{encoded}.ics",
         f"/inscriptions/annuler/{encoded}/",
         f"/inscriptions/confirmer/{encoded}/",
+        f"/compte/demande/verifier/{encoded}/",
+        f"/compte/creer/{encoded}/",
+        f"/compte/bienvenue/{encoded}/{encoded}/",
     ):
         assert client.get(path).status_code < 500, path
 
@@ -117,6 +120,11 @@ def test_feed_and_page_paths_never_fail(demo_module, client, segment):
 FORMS = {
     "login": ("/compte/connexion/", ["username", "password", "next"]),
     "password_reset": ("/compte/mot-de-passe/", ["email"]),
+    "account_request": (
+        "/compte/demande/",
+        ["first_name", "last_name", "email", "organisation", "other_organisation", "job_title"],
+    ),
+    "sign_up": ("/compte/creer/", ["first_name", "last_name", "email", "next"]),
 }
 
 

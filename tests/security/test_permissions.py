@@ -11,6 +11,7 @@ from django.urls import reverse
 
 import pytest
 
+from accounts.models import AccountRequest, Referent
 from events.models import CalendarToken
 from helpdesk.models import Question
 from members.models import User
@@ -68,7 +69,11 @@ def objects(demo_module):
     token, _ = CalendarToken.objects.get_or_create(user=member)
     occurrence = Occurrence.objects.first()
     assert registration and invoice and question and occurrence
+    account_request = AccountRequest.objects.create(
+        first_name="Paul", last_name="R", email="paul@rennes.fr", job_title="Acheteur", organisation=rennes_of()
+    )
     return {
+        "account_request": account_request,
         "member": member,
         "registration": registration,
         "invoice": invoice,
@@ -114,7 +119,55 @@ def matrix(o):
         ("activity report", "/admin/rapport/?from=2025-01-01&to=2025-12-31", ADMIN_ONLY),
         ("report export", "/admin/rapport/export/csv/?from=2025-01-01&to=2025-12-31", ADMIN_ONLY),
         ("organisations", "/admin/reseau/organisations/", ADMIN_ONLY),
+        ("ask for an account", "/compte/demande/", PUBLIC),
+        ("create a public account", "/compte/creer/", PUBLIC),
+        ("forged request verification", "/compte/demande/verifier/forged/", dict.fromkeys(ROLES, 400)),
+        ("forged sign-up link", "/compte/creer/forged/", dict.fromkeys(ROLES, 400)),
+        ("forged set-password link", "/compte/bienvenue/MQ/forged-token/", dict.fromkeys(ROLES, 400)),
+        ("admin account requests", "/admin/reseau/demandes-de-compte/", ADMIN_ONLY),
+        ("admin account request", f"/admin/reseau/demandes-de-compte/{o['account_request'].pk}/", ADMIN_ONLY),
+        ("admin invite", "/admin/reseau/demandes-de-compte/inviter/", ADMIN_ONLY),
+        ("admin CSV invitations", "/admin/reseau/demandes-de-compte/importer/", ADMIN_ONLY),
+        ("admin référents", "/admin/reseau/referents/", ADMIN_ONLY),
+        ("admin add a référent", "/admin/reseau/referents/new/", ADMIN_ONLY),
     ]
+
+
+def rennes_of():
+    return User.objects.get(email=EMAILS["other_member"]).organisation
+
+
+# « Mon organisation »: membre@nantes.fr is made référent of Nantes; nobody else is a référent.
+REFERENT_ONLY = {"anonymous": LOGIN, "member": 200, "other_member": 404, "supplier": 404, "editor": 404, "admin": 404}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_referent_pages_matrix(objects, client, role):
+    Referent.objects.create(organisation=objects["member"].organisation, user=objects["member"])
+    login(client, role)
+    failures = []
+    for url in ("/compte/organisation/", "/compte/organisation/facturation/"):
+        if (status := answer(client, url)) != REFERENT_ONLY[role]:
+            failures.append(f"{url}: {status} (expected {REFERENT_ONLY[role]})")
+    assert failures == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ["accepter", "refuser"])
+def test_nobody_decides_another_organisations_account_request(objects, client, role, action):
+    """Even Nantes's référent: a Rennes request is not theirs (404), and staff decide in the admin."""
+    Referent.objects.create(organisation=objects["member"].organisation, user=objects["member"])
+    login(client, role)
+    url = f"/compte/organisation/demandes/{objects['account_request'].pk}/{action}/"
+    response = client.post(url, {"message": "Non."})
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"] == f"/compte/connexion/?next={url}"
+    else:
+        assert response.status_code == 404
+    objects["account_request"].refresh_from_db()
+    assert objects["account_request"].status == "pending"
 
 
 def login(client, role):
