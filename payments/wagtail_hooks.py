@@ -365,7 +365,7 @@ def _documents(**owner):
     )
     # A refund that failed or is on its way is said here: the person otherwise waits in silence.
     refunds = list(
-        Refund.objects.filter(payment__registration__user=request.user)
+        Refund.objects.filter(**{f"payment__registration__{k}": v for k, v in owner.items()})
         .exclude(status=RefundStatus.SUCCEEDED)
         .select_related("payment__registration__occurrence__page")
     )
