@@ -242,6 +242,9 @@ class User(AbstractUser):
         verbose_name = _("personne")
         verbose_name_plural = _("personnes")
         ordering = ["last_name", "first_name"]
+        # Editors' key to « Réseau › Personnes »; add/change_user open Wagtail's « Utilisateurs »,
+        # which is for administrators only (members/permissions.py).
+        permissions = [("manage_people", "Gérer les personnes des membres et fournisseurs")]
 
     def __str__(self):
         return self.get_full_name() or self.email
