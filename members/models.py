@@ -257,3 +257,18 @@ class User(AbstractUser):
     @property
     def is_supplier(self):
         return self.supplier_id is not None
+
+
+class DemoAccount(models.Model):
+    """A demo account that ``load_demo`` created once, by its (fictional) demo address. An account
+    erased or deleted since is never created again, nor given the demo password back."""
+
+    email = models.EmailField(_("adresse de démonstration"), unique=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("compte de démonstration")
+        verbose_name_plural = _("comptes de démonstration")
+
+    def __str__(self):
+        return self.email
