@@ -6,6 +6,9 @@ The matrix covers every admin URL that creates or changes an account, for every 
 redirect to the dashboard with « pas les autorisations »); 403 our French refusal of a staff account.
 """
 
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.http import QueryDict
 
@@ -229,10 +232,6 @@ def test_editors_hold_no_staff_key_even_on_a_database_that_gave_them(people):
 
 
 def test_migration_takes_the_keys_away_and_gives_people(people):
-    from importlib import import_module
-
-    from django.apps import apps
-
     group = Group.objects.get(name=EDITORS_GROUP)
     group.permissions.add(*Permission.objects.filter(content_type__app_label="members", codename__endswith="_user"))
     group.permissions.remove(Permission.objects.get(codename="manage_people"))

@@ -1,7 +1,11 @@
 """A second factor for every staff account: enrolment (QR code, recovery codes shown once),
 verification, the administrator's reset, and who is left alone."""
 
+import os
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 from django.core.management import CommandError, call_command
 
@@ -152,3 +156,20 @@ def test_the_screens_resources_load_before_the_second_factor(client):
     assert client.get("/admin/sprite/").status_code == 200
     assert client.get("/admin/jsi18n/").status_code == 200
     assert client.get("/admin/pages/").status_code == 302
+
+
+def test_production_always_asks_staff_for_a_second_factor():
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "settings.production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "reseco.example",
+        "TWO_FACTOR_REQUIRED": "false",
+        "PYTHONPATH": str(root / "site"),
+    }
+    script = (
+        "from django.conf import settings; print(settings.TWO_FACTOR_REQUIRED, 'twofactor' in settings.INSTALLED_APPS)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True"]
