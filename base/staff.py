@@ -1,6 +1,7 @@
 """The staff permission policy: who belongs to the network's staff, and the admin screens only
 they see (attendance, timesheets, reports, helpdesk, search log). One definition for the whole
-site; no view tests ``user.is_staff`` itself."""
+site; no view tests ``user.is_staff`` itself. Administrators (superusers) alone hold the keys:
+staff accounts, groups and permissions."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -48,6 +49,23 @@ class StaffPermissionPolicy(BasePermissionPolicy):
 
     def users_with_any_permission(self, actions):
         return staff_users()
+
+    def users_with_permission(self, action):
+        return self.users_with_any_permission([action])
+
+
+class AdministratorPermissionPolicy(BasePermissionPolicy):
+    """Only administrators (active superusers) may do anything with the model: staff accounts,
+    groups and permissions are the keys to the site, never an editor's."""
+
+    def user_has_permission(self, user, action):
+        return is_staff(user) and user.is_superuser
+
+    def user_has_any_permission(self, user, actions):
+        return self.user_has_permission(user, None)
+
+    def users_with_any_permission(self, actions):
+        return get_user_model().objects.filter(is_active=True, is_superuser=True)
 
     def users_with_permission(self, action):
         return self.users_with_any_permission([action])

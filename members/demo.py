@@ -6,7 +6,7 @@ from django.apps import apps as django_apps
 
 from sectors.models import Sector
 
-from .models import CompanySize, Label, Organisation, OrganisationKind, Region, Supplier, User
+from .models import CompanySize, DemoAccount, Label, Organisation, OrganisationKind, Region, Supplier, User
 from .moderation import set_up_moderation
 from .services import grant_editor_permissions, sync_groups
 from .validators import with_luhn_key
@@ -148,8 +148,12 @@ def load(demo):
 
     editors = grant_editor_permissions()
     set_up_moderation(django_apps)  # the French workflow, also on a database built before its migration
+    kept = []
     for email, first, last, role, organisation, supplier, kind in ACCOUNTS:
-        user = User.objects.filter(email=email).first() or User(email=email)
+        user = _demo_account(email)
+        if user is None:
+            kept.append(email)
+            continue
         user.first_name, user.last_name, user.job_title = first, last, role
         user.organisation = Organisation.objects.get(name=organisation) if organisation else None
         user.supplier = Supplier.objects.get(name=supplier) if supplier else None
@@ -157,7 +161,19 @@ def load(demo):
         user.is_superuser = kind == "admin"
         user.set_password(DEMO_PASSWORD)
         user.save()
+        DemoAccount.objects.get_or_create(email=email)
         sync_groups(user)
         if kind == "editor":
             user.groups.add(editors)
     demo.step(f"comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
+    if kept:
+        demo.step(f"{len(kept)} compte(s) effacé(s) ou désactivé(s) laissé(s) tel(s) quel(s)")
+
+
+def _demo_account(email):
+    """The demo account to (re)set, or None when it must stay as it is: erased since (its address
+    is anonymised, so only the record of its creation tells), deleted, or deactivated."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return None if DemoAccount.objects.filter(email=email).exists() else User(email=email)
+    return user if user.is_active and user.has_usable_password() else None

@@ -242,6 +242,9 @@ class User(AbstractUser):
         verbose_name = _("personne")
         verbose_name_plural = _("personnes")
         ordering = ["last_name", "first_name"]
+        # Editors' key to « Réseau › Personnes »; add/change_user open Wagtail's « Utilisateurs »,
+        # which is for administrators only (members/permissions.py).
+        permissions = [("manage_people", "Gérer les personnes des membres et fournisseurs")]
 
     def __str__(self):
         return self.get_full_name() or self.email
@@ -254,3 +257,18 @@ class User(AbstractUser):
     @property
     def is_supplier(self):
         return self.supplier_id is not None
+
+
+class DemoAccount(models.Model):
+    """A demo account that ``load_demo`` created once, by its (fictional) demo address. An account
+    erased or deleted since is never created again, nor given the demo password back."""
+
+    email = models.EmailField(_("adresse de démonstration"), unique=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("compte de démonstration")
+        verbose_name_plural = _("comptes de démonstration")
+
+    def __str__(self):
+        return self.email

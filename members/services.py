@@ -7,6 +7,7 @@ from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from .models import EDITORS_GROUP, MEMBERS_GROUP, SUPPLIERS_GROUP, Organisation, User
+from .permissions import staff_keys
 
 
 def member_group():
@@ -62,9 +63,7 @@ EDITOR_PERMISSIONS = {
         "add_organisation",
         "change_organisation",
         "view_organisation",
-        "add_user",
-        "change_user",
-        "view_user",
+        "manage_people",
         "add_supplier",
         "change_supplier",
         "view_supplier",
@@ -121,6 +120,9 @@ def grant_editor_permissions():
     """Give the « Éditeurs » group what the network's staff need: the admin, every page, documents
     and images, and the network's records. Idempotent."""
     group = editor_group()
+    # Staff accounts, groups and permissions are administrators' keys (a database that gave them
+    # to editors before loses them here too).
+    group.permissions.remove(*staff_keys())
     for app_label, codenames in EDITOR_PERMISSIONS.items():
         group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
     root = Page.get_first_root_node()

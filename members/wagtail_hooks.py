@@ -1,15 +1,30 @@
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem as AdminMenuItem
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
+from wagtail.permissions import register_permission_policy
+
+from base.staff import AdministratorPermissionPolicy, admin_context
 
 from .models import Label, Organisation, Supplier, User
+from .permissions import may_change_person, people_policy, staff_account_refusal
 from .services import sync_groups
+
+# Wagtail's own « Utilisateurs » and « Groupes » (and every admin check on these models) are for
+# administrators only; registered here, after wagtail.users registered its default policy.
+register_permission_policy(User, AdministratorPermissionPolicy(User))
+register_permission_policy(Group, AdministratorPermissionPolicy(Group))
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -36,7 +51,29 @@ class SyncGroupsMixin:
         return instance
 
 
-class PersonCreateView(SyncGroupsMixin, CreateView):
+class PeoplePolicyMixin:
+    """« Personnes » answers to the people policy, not to the administrators-only one of the User
+    model (Wagtail's views look the policy up by model)."""
+
+    permission_policy = people_policy
+
+
+class StaffAccountGuardMixin(PeoplePolicyMixin):
+    """An editor who opens a staff account (to change its e-mail, say) gets a French refusal."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not people_policy.user_has_permission(request.user, self.permission_required):
+            raise PermissionDenied
+        if not may_change_person(request.user, self.get_object()):
+            title = _("Modification réservée aux administrateurs")
+            context = admin_context(
+                request, title, message=staff_account_refusal(), back_url=reverse(self.index_url_name)
+            )
+            return TemplateResponse(request, "members/admin/refused.html", context, status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PersonCreateView(PeoplePolicyMixin, SyncGroupsMixin, CreateView):
     pass
 
 
@@ -45,7 +82,7 @@ def personal_data_url(person):
     return reverse("personaldata_admin:person", args=[person.pk])
 
 
-class PersonEditView(SyncGroupsMixin, EditView):
+class PersonEditView(StaffAccountGuardMixin, SyncGroupsMixin, EditView):
     @property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -56,7 +93,19 @@ class PersonEditView(SyncGroupsMixin, EditView):
         return buttons
 
 
-class PersonIndexView(IndexView):
+class PersonDeleteView(StaffAccountGuardMixin, DeleteView):
+    pass
+
+
+class PersonHistoryView(PeoplePolicyMixin, HistoryView):
+    pass
+
+
+class PersonUsageView(PeoplePolicyMixin, UsageView):
+    pass
+
+
+class PersonIndexView(PeoplePolicyMixin, IndexView):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         if url := personal_data_url(instance):
@@ -65,7 +114,8 @@ class PersonIndexView(IndexView):
 
 
 class PersonViewSet(ModelViewSet):
-    """People as the network knows them; passwords and permissions stay in Wagtail's Users."""
+    """People as the network knows them. No password, staff flag, group or permission here: those
+    stay in Wagtail's « Utilisateurs », for administrators only."""
 
     model = User
     icon = "user"
@@ -82,9 +132,20 @@ class PersonViewSet(ModelViewSet):
     index_view_class = PersonIndexView
     add_view_class = PersonCreateView
     edit_view_class = PersonEditView
+    delete_view_class = PersonDeleteView
+    history_view_class = PersonHistoryView
+    usage_view_class = PersonUsageView
 
     def get_queryset(self, request):
         return User.objects.select_related("organisation", "supplier")
+
+    @property
+    def menu_item_class(self):
+        class PeopleMenuItem(AdminMenuItem):
+            def is_shown(self, request):
+                return people_policy.user_has_any_permission(request.user, ["add", "change", "view"])
+
+        return PeopleMenuItem
 
 
 class SupplierViewSet(ModelViewSet):

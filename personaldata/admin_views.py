@@ -14,14 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wagtail.admin import messages
 
-from base.staff import is_staff, is_staff_account
+from base.staff import is_staff_account
+from members.permissions import can_manage_people
 
 from .services import PersonalDataError, erase_email, erase_person, is_erased_email
-from .views import CHANGE_USER, json_download
+from .views import json_download
 
 
 def require_change_user(request):
-    if not (is_staff(request.user) and request.user.has_perm(CHANGE_USER)):
+    if not can_manage_people(request.user):
         raise PermissionDenied(_("Réservé à l'équipe qui gère les personnes."))
 
 

@@ -13,11 +13,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from base.staff import is_staff, is_staff_account
+from base.staff import is_staff_account
+from members.permissions import can_manage_people
 
 from .services import PersonalDataError, erase_person, export_json, is_erased_email
-
-CHANGE_USER = "members.change_user"
 
 
 def json_download(user):
@@ -40,7 +39,7 @@ def export_mine(request):
 @login_required
 def export_person(request, user_id):
     """The person themself, or staff allowed to change people; anyone else gets a 404."""
-    if user_id != request.user.pk and not (is_staff(request.user) and request.user.has_perm(CHANGE_USER)):
+    if user_id != request.user.pk and not can_manage_people(request.user):
         raise Http404
     person = get_object_or_404(get_user_model(), pk=user_id)
     if is_erased_email(person.email):

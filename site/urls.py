@@ -12,6 +12,7 @@ from members import views as member_views
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("admin/logout/", member_views.AdminLogoutView.as_view()),
+    path("admin/double-authentification/", include("twofactor.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("compte/donnees/", include("personaldata.urls")),

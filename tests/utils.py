@@ -22,6 +22,7 @@ def restore_migration_data():
         ("members.migrations.0002_groups_and_labels", "create_groups_and_labels"),
         ("sectors.migrations.0002_network_sectors", "create_sectors"),
         ("members.migrations.0003_french_moderation_workflow", "french_moderation"),
+        ("members.migrations.0004_separate_keys", "separate_keys"),
     ):
         getattr(importlib.import_module(module), function)(global_apps, None)
 

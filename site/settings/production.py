@@ -26,3 +26,5 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Every staff account passes a second factor (twofactor/); not an option in production.
+TWO_FACTOR_REQUIRED = True

@@ -24,3 +24,5 @@ SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 AXES_ENABLED = False
 # Rate limits are exercised by their own tests (tests/security/test_ratelimits.py).
 RATE_LIMITS = {"register": (10_000, 3600), "apply": (10_000, 3600), "search": (100_000, 60), "account": (10_000, 3600)}
+# Staff's second factor is exercised by its own tests (tests/twofactor/), which switch it on.
+TWO_FACTOR_REQUIRED = False
