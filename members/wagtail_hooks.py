@@ -8,8 +8,11 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
+from . import claim_admin
+from .account import AccountSection
 from .models import Label, Organisation, Supplier, User
 from .services import sync_groups
+from .suppliers import approved_company, may_claim, open_claim
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -92,7 +95,7 @@ class SupplierViewSet(ModelViewSet):
     icon = "doc-full-inverse"
     menu_label = _("Fournisseurs")
     url_prefix = "reseau/fournisseurs"
-    form_fields = ["name", "siret", "size", "sectors", "labels", "website", "city"]
+    form_fields = ["name", "siret", "size", "sectors", "labels", "website", "city", "description"]
     list_display = ["name", "siret", "size", "city"]
     list_filter = ["size", "sectors", "labels"]
     list_export = ["name", "siret", "size", "city", "website"]
@@ -117,7 +120,7 @@ class NetworkViewSetGroup(ViewSetGroup):
     menu_label = _("Réseau")
     menu_icon = "group"
     menu_order = 200
-    items = (OrganisationViewSet, PersonViewSet, SupplierViewSet, LabelViewSet)
+    items = (OrganisationViewSet, PersonViewSet, SupplierViewSet, claim_admin.ClaimViewSet, LabelViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -129,3 +132,25 @@ def register_network_viewsets():
 @hooks.register("after_create_user")
 def keep_groups_in_step(request, user):
     sync_groups(user)
+
+
+@hooks.register("register_admin_urls")
+def supplier_claim_urls():
+    return claim_admin.urlpatterns
+
+
+def _my_company(request):
+    company = approved_company(request.user)
+    return {"company": company, "claim": None if company else open_claim(request.user)}
+
+
+@hooks.register("register_account_section")
+def my_company():
+    return AccountSection(
+        key="entreprise",
+        title=_("Mon entreprise"),
+        order=5,
+        template_name="members/company_section.html",
+        get_context=_my_company,
+        is_shown=lambda request: may_claim(request.user),
+    )

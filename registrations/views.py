@@ -17,6 +17,7 @@ from wagtail import hooks
 
 from base.ratelimit import client_ip, rate_limit
 from members.audience import Audience, may_take_part
+from members.suppliers import approved_company
 
 from . import applications, conf, services
 from .emails import CANCEL_SALT, GUEST_SALT
@@ -202,9 +203,11 @@ def confirm_guest(request, token):
         )
     if registration.status != RegistrationStatus.PENDING_CONFIRMATION:
         return redirect("registrations:outcome", token=registration.token)
+    # A supplier's application is confirmed into the working group's list, not into a seat.
+    confirm = applications.confirm_application if registration.source == "supplier" else services.confirm_guest
     if request.method == "POST":
         try:
-            registration = services.confirm_guest(registration)
+            registration = confirm(registration)
         except RegistrationError as error:
             return refusal(request, error, registration.occurrence)
         return redirect("registrations:outcome", token=registration.token)
@@ -221,11 +224,11 @@ def apply(request, occurrence_id):
     user = request.user if request.user.is_authenticated else None
     if user is not None:
         initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
-        if user.supplier_id:
-            supplier = user.supplier
+        if supplier := approved_company(user):  # the company this contact acts for
             initial |= {
                 "siret": supplier.siret, "company_name": supplier.name, "size": supplier.size,
-                "city": supplier.city, "website": supplier.website,
+                "city": supplier.city, "website": supplier.website, "description": supplier.description,
+                "sectors": list(supplier.sectors.all()), "labels": list(supplier.labels.all()),
             }  # fmt: skip
     form = SupplierApplicationForm(request.POST if request.method == "POST" else None, initial=initial)
     context = {"occurrence": occurrence, "page": occurrence.page, "form": form}
@@ -239,7 +242,7 @@ def apply(request, occurrence_id):
             company=form.company,
             contact=form.contact,
             answers=form.answers,
-            user=user if user is not None and user.supplier_id else None,
+            user=user,
         )
     except RegistrationError as error:
         if error.code == "invalid_siret":

@@ -278,7 +278,9 @@ class TestSupplierApplication:
         assert response.status_code == 302 and response.url.endswith("/candidature-recue/")
         assert client.post(url, self.data()).status_code == 302
         application = Registration.objects.get()
-        assert application.status == S.APPLIED and application.answers["environment"] == "Fibres recyclées."
+        assert (
+            application.status == S.PENDING_CONFIRMATION and application.answers["environment"] == "Fibres recyclées."
+        )
         assert "Candidature reçue" in client.get(response.url).content.decode()
 
     @pytest.mark.parametrize(
