@@ -15,7 +15,7 @@ from wagtail.permissions import register_permission_policy
 from members.account import AccountSection
 from trainings.models import TrainingPage
 
-from . import admin_views
+from . import admin_views, cancellation
 from .models import (
     CreditNote,
     Invoice,
@@ -392,3 +392,10 @@ def refunds_for_occurrences(occurrence_ids):
         .distinct()
         .count()
     )
+
+
+@hooks.register("registration_cancellation_notice")
+def paid_cancellation_notice(registration):
+    """Before someone confirms a cancellation: the late-cancellation rule, the refund or the
+    credit note it leads to."""
+    return cancellation.consequences(registration)

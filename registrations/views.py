@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from wagtail import hooks
 
@@ -19,7 +19,7 @@ from base.ratelimit import client_ip, rate_limit
 from members.audience import Audience, may_take_part
 from members.suppliers import approved_company
 
-from . import applications, conf, services
+from . import applications, conf, notices, services
 from .emails import CANCEL_SALT, GUEST_SALT
 from .errors import RegistrationError
 from .forms import GuestRegistrationForm, MemberRegistrationForm, SupplierApplicationForm
@@ -172,17 +172,26 @@ def cancel(request, token):
         except RegistrationError as error:
             return refusal(request, error, registration.occurrence)
         return render(request, "registrations/cancelled.html", {"registration": registration})
-    return render(request, "registrations/cancel.html", {"registration": registration, "token": token})
+    return _ask_before_cancelling(request, registration)
 
 
-@require_POST
+def _ask_before_cancelling(request, registration):
+    """The confirmation page of both ways to cancel: what happens to the seat and the money."""
+    context = {"registration": registration, "consequences": notices.cancellation_consequences(registration)}
+    return render(request, "registrations/cancel.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def cancel_mine(request, pk):
-    registration = get_object_or_404(Registration.objects.select_related("occurrence"), pk=pk, user=request.user)
+    """« Mon compte »: GET asks (with the consequences), POST cancels."""
+    registration = get_object_or_404(Registration.objects.select_related("occurrence__page"), pk=pk, user=request.user)
     if registration.status == RegistrationStatus.CANCELLED:
         messages.info(request, _("Cette inscription était déjà annulée."))
     elif registration.occurrence.is_past:
         return _invalid_link(request, _("Cette date est passée : l'inscription ne peut plus être annulée."), 409)
+    elif request.method == "GET":
+        return _ask_before_cancelling(request, registration)
     else:
         try:
             services.cancel(registration, actor=request.user, reason=_("annulée depuis Mon compte"))
