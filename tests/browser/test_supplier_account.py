@@ -129,3 +129,24 @@ def test_member_cancels_from_my_account_after_reading_the_consequence(context_pa
     assert "Votre inscription est annulée" in page.content()
     registration.refresh_from_db()
     assert registration.status == "cancelled"
+
+
+def test_editor_compares_an_application_with_the_stored_company(context_page):
+    from registrations.models import SubmittedCompany
+
+    submitted = SubmittedCompany.objects.select_related("registration").get(city="Angers")  # the demo's proposal
+    stored = Supplier.objects.get(siret=submitted.siret)
+    editor = context_page()
+    page = editor.page
+    admin_login(editor)
+    editor.goto(f"/admin/inscriptions/{submitted.registration.occurrence_id}/candidatures/")
+    page.get_by_role("link", name="Comparer avec la fiche enregistrée").first.click()
+    page.wait_for_load_state()
+    assert submitted.website in page.content() and "Angers" in page.content()
+    editor.screenshot("candidature-comparer")
+    page.get_by_label("Reprendre : site web").check()
+    page.get_by_role("button", name="Reprendre les champs cochés").click()
+    page.wait_for_load_state()
+    assert "Fiche de l'entreprise mise à jour" in page.content()
+    stored.refresh_from_db()
+    assert stored.website == submitted.website and stored.city != "Angers"  # only the ticked field
