@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Supplier, User
+from .validators import normalise_identifier, validate_siret
 
 
 class LoginForm(AuthenticationForm):
@@ -60,3 +61,38 @@ class ProfileForm(forms.ModelForm):
             if any(ch in value for ch in "<>{}"):
                 self.add_error(name, _("Ce champ ne peut pas contenir les caractères < > { }."))
         return cleaned
+
+
+class ClaimForm(forms.Form):
+    siret = forms.CharField(
+        label=_("SIRET de l'entreprise"), max_length=20, help_text=_("14 chiffres, sans espace ou avec.")
+    )
+
+    def clean_siret(self):
+        siret = normalise_identifier(self.cleaned_data["siret"])
+        validate_siret(siret)
+        return siret
+
+
+class CompanyProfileForm(forms.ModelForm):
+    """What an approved contact updates about their company (never its SIRET nor legal name)."""
+
+    class Meta:
+        model = Supplier
+        fields = ["size", "city", "website", "description", "sectors", "labels"]
+        widgets = {
+            "sectors": forms.CheckboxSelectMultiple,
+            "labels": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+        }
+
+    def clean_city(self):
+        city = self.cleaned_data["city"].strip()
+        if any(ch in city for ch in "<>{}"):
+            raise forms.ValidationError(_("Ce champ ne peut pas contenir les caractères < > { }."))
+        return city
+
+
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Accepter")), ("decline", _("Refuser"))])
+    message = forms.CharField(label=_("Message à la personne"), max_length=2000, required=False, widget=forms.Textarea)

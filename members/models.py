@@ -164,6 +164,12 @@ class Supplier(index.Indexed, models.Model):
     )
     website = models.URLField(_("site web"), blank=True)
     city = models.CharField(_("ville"), max_length=120, blank=True)
+    description = models.TextField(
+        _("présentation"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Ce que fait l'entreprise, en quelques lignes (2 000 caractères au plus)."),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     objects = SupplierQuerySet.as_manager()
@@ -272,3 +278,53 @@ class DemoAccount(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class ClaimStatus(models.TextChoices):
+    UNVERIFIED = "unverified", _("adresse électronique à vérifier")
+    PENDING = "pending", _("en attente de l'équipe")
+    APPROVED = "approved", _("acceptée")
+    DECLINED = "declined", _("refusée")
+
+
+# A claim that still holds its company for its contact (one at a time per person).
+OPEN_CLAIM_STATUSES = [ClaimStatus.UNVERIFIED, ClaimStatus.PENDING, ClaimStatus.APPROVED]
+
+
+class SupplierClaim(models.Model):
+    """A person asks to act for a company: they prove their e-mail address, an editor approves.
+    An approved claim lets them update the company's profile themselves."""
+
+    user = models.ForeignKey(User, verbose_name=_("personne"), on_delete=models.CASCADE, related_name="claims")
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("entreprise"), on_delete=models.CASCADE, related_name="claims"
+    )
+    status = models.CharField(
+        _("statut"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.UNVERIFIED, db_index=True
+    )
+    email = models.EmailField(_("adresse vérifiée"), help_text=_("L'adresse du compte au moment de la demande."))
+    domain_matches = models.BooleanField(
+        _("domaine conforme"),
+        default=False,
+        help_text=_("L'adresse de la personne est sur le domaine du site web de l'entreprise."),
+    )
+    verified_at = models.DateTimeField(_("adresse vérifiée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("décidée par"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decision_message = models.TextField(_("message"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("revendication d'entreprise")
+        verbose_name_plural = _("revendications d'entreprises")
+        constraints = [
+            models.UniqueConstraint(
+                "user", condition=Q(status__in=OPEN_CLAIM_STATUSES), name="supplierclaim_one_open_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.supplier}"

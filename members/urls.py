@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import company_views, views
 
 app_name = "members"
 
 urlpatterns = [
     path("", views.account, name="account"),
     path("profil/", views.profile, name="profile"),
+    path("entreprise/revendiquer/", company_views.claim, name="claim"),
+    path("entreprise/verifier/<str:token>/", company_views.claim_verify, name="claim_verify"),
+    path("entreprise/<int:pk>/", company_views.company, name="company"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -17,9 +17,12 @@ from wagtail.permissions import register_permission_policy
 
 from base.staff import AdministratorPermissionPolicy, admin_context
 
+from . import claim_admin
+from .account import AccountSection
 from .models import Label, Organisation, Supplier, User
 from .permissions import may_change_person, people_policy, staff_account_refusal
 from .services import sync_groups
+from .suppliers import approved_company, may_claim, open_claim
 
 # Wagtail's own « Utilisateurs » and « Groupes » (and every admin check on these models) are for
 # administrators only; registered here, after wagtail.users registered its default policy.
@@ -153,7 +156,7 @@ class SupplierViewSet(ModelViewSet):
     icon = "doc-full-inverse"
     menu_label = _("Fournisseurs")
     url_prefix = "reseau/fournisseurs"
-    form_fields = ["name", "siret", "size", "sectors", "labels", "website", "city"]
+    form_fields = ["name", "siret", "size", "sectors", "labels", "website", "city", "description"]
     list_display = ["name", "siret", "size", "city"]
     list_filter = ["size", "sectors", "labels"]
     list_export = ["name", "siret", "size", "city", "website"]
@@ -178,7 +181,7 @@ class NetworkViewSetGroup(ViewSetGroup):
     menu_label = _("Réseau")
     menu_icon = "group"
     menu_order = 200
-    items = (OrganisationViewSet, PersonViewSet, SupplierViewSet, LabelViewSet)
+    items = (OrganisationViewSet, PersonViewSet, SupplierViewSet, claim_admin.ClaimViewSet, LabelViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -190,3 +193,25 @@ def register_network_viewsets():
 @hooks.register("after_create_user")
 def keep_groups_in_step(request, user):
     sync_groups(user)
+
+
+@hooks.register("register_admin_urls")
+def supplier_claim_urls():
+    return claim_admin.urlpatterns
+
+
+def _my_company(request):
+    company = approved_company(request.user)
+    return {"company": company, "claim": None if company else open_claim(request.user)}
+
+
+@hooks.register("register_account_section")
+def my_company():
+    return AccountSection(
+        key="entreprise",
+        title=_("Mon entreprise"),
+        order=5,
+        template_name="members/company_section.html",
+        get_context=_my_company,
+        is_shown=lambda request: may_claim(request.user),
+    )

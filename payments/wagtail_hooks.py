@@ -18,7 +18,7 @@ from members.account import AccountSection
 from registrations.models.registrations import ACTIVE_STATUSES
 from trainings.models import TrainingPage
 
-from . import admin_views
+from . import admin_views, cancellation
 from .models import (
     CreditNote,
     Invoice,
@@ -439,3 +439,10 @@ def organisation_invoices():
         template_name="payments/account_section.html",
         get_context=lambda request, organisation: _documents(organisation=organisation),
     )
+
+
+@hooks.register("registration_cancellation_notice")
+def paid_cancellation_notice(registration):
+    """Before someone confirms a cancellation: the late-cancellation rule, the refund or the
+    credit note it leads to."""
+    return cancellation.consequences(registration)

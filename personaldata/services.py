@@ -31,6 +31,7 @@ from base.errors import DomainError
 from base.staff import is_staff_account
 from events.models import CalendarToken
 from helpdesk.models import Attachment, Message, Question, attachment_path
+from members.models import SupplierClaim
 from payments.models import StripeEvent
 from registrations.models import Attendance, Registration, RegistrationChange
 
@@ -217,6 +218,7 @@ def erase_person(user, *, actor, reason="request"):
     _anonymise_helpdesk(user, redact)
     _forget_stripe_events(redact, *addresses)
     CalendarToken.objects.filter(user=user).delete()
+    SupplierClaim.objects.filter(user=user).delete()  # its address, and a right that dies with the account
     _forget_logins(original_email)
     _forget_form_submissions(original_email)
     _forget_sessions(user)

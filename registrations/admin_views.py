@@ -106,8 +106,8 @@ def applications(request, pk):
     occurrence = _occurrence(pk)
     rows = list(
         Registration.objects.filter(occurrence=occurrence, status__in=APPLICATION_STATUSES)
-        .select_related("supplier")
-        .prefetch_related("supplier__labels", "supplier__sectors")
+        .select_related("supplier", "submitted_company")
+        .prefetch_related("submitted_company__labels")
         .order_by("created_at", "pk")
     )
     keys = list(SUPPLIER_QUESTIONS)

@@ -1,11 +1,11 @@
 """Suppliers' applications to market-engagement meetings: a company applies with its contact
-and questionnaire, the working group selects or declines it and the supplier is told."""
+and questionnaire (confirmed by e-mail unless its approved contact applies), the working group
+selects or declines it and the supplier is told."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from base.french_dates import french_datetime
 from members.audience import Audience
-from members.models import Supplier
+from members.suppliers import approved_company
 from members.validators import normalise_identifier, validate_siret
 
 from . import conf
+from .application_review import record_submitted_company
 from .errors import RegistrationError
 from .kinds import by_application
 from .models import Registration, RegistrationSource, RegistrationStatus
@@ -32,42 +33,53 @@ STATUS_EMAIL = {
     S.SELECTED: "selected",
     S.DECLINED: "declined",
     S.WAITLISTED: "waitlisted",
-    S.PENDING_CONFIRMATION: "guest_confirmation",
+    S.PENDING_CONFIRMATION: "application_confirmation",
 }
 
 
 def apply_as_supplier(occurrence, *, company, contact, answers=None, user=None, actor=None):
     """A company applies for a market-engagement meeting.
 
-    ``company``: siret, name, and optionally size, city, website, sectors, labels (objects or
-    pks); ``contact``: first_name, last_name, email, and optionally phone, job_title. The company
-    is found by SIRET or created. Returns the APPLIED registration."""
+    ``company``: siret, name, and optionally size, city, website, description, sectors, labels
+    (objects or pks); ``contact``: first_name, last_name, email, and optionally phone, job_title.
+
+    The application keeps the company's details as submitted and never changes a stored
+    company (an editor merges what is right, ``application_review``). Each application stands
+    alone: another one under the same SIRET never blocks it. A contact applying for the company
+    their approved claim names, from their own address, is APPLIED at once; any other
+    application waits for its e-mail link (PENDING_CONFIRMATION). Returns the registration."""
     siret = normalise_identifier(company.get("siret"))
     try:
         validate_siret(siret)
     except ValidationError as error:
         raise RegistrationError(error.messages[0], "invalid_siret") from error
+    email = contact["email"].strip()
+    verified = approved_company(user) if user is not None and user.email.lower() == email.lower() else None
+    verified = verified if verified is not None and verified.siret == siret else None
     now = timezone.now()
     with transaction.atomic():
         occurrence = lock_occurrence(occurrence.pk)
         _check_open_to_applications(occurrence, now)
-        existing = (
-            Registration.objects.filter(occurrence=occurrence)
-            .active()
-            .filter(Q(supplier__siret=siret) | Q(email__iexact=contact["email"].strip()))
-            .first()
-        )
+        # Each application stands alone: only the same address applying twice is one application.
+        existing = Registration.objects.filter(occurrence=occurrence, email__iexact=email).active().first()
         if existing is None:
-            registration = _record_application(occurrence, siret, company, contact, answers, user)
+            registration = _record_application(occurrence, siret, company, contact, answers, user, verified)
             record_change(registration, "", actor=actor or user)
-            send_on_commit(registration, "applied")
-            transaction.on_commit(lambda: tell_staff_of_application.enqueue(registration.pk))
+            if verified:
+                _applied_on_commit(registration)
+            else:
+                send_on_commit(registration, "application_confirmation")
     if existing is not None:
-        # The page says an e-mail gives the application's state: re-send it to the application's
-        # own contact (never to the new address, which would tell a stranger who applied).
+        # The page says an e-mail gives the application's state: it goes to that same address.
         send_on_commit(existing, STATUS_EMAIL.get(existing.status, "confirmed"))
         raise RegistrationError(_("Cette entreprise a déjà candidaté pour cette rencontre."), "already_registered")
     return registration
+
+
+def _applied_on_commit(registration):
+    """The application reaches the working group: the supplier and the staff are told."""
+    send_on_commit(registration, "applied")
+    transaction.on_commit(lambda: tell_staff_of_application.enqueue(registration.pk))
 
 
 def _check_open_to_applications(occurrence, now):
@@ -80,26 +92,18 @@ def _check_open_to_applications(occurrence, now):
     check_window(occurrence, now)
 
 
-def _record_application(occurrence, siret, company, contact, answers, user):
-    """The company (found by SIRET or created, blanks filled) and its APPLIED registration."""
-    supplier, created = Supplier.objects.get_or_create(siret=siret, defaults={"name": company["name"]})
-    for field in ("size", "city", "website"):
-        if company.get(field) and not getattr(supplier, field):
-            setattr(supplier, field, company[field])
-    supplier.save()
-    if company.get("sectors"):
-        supplier.sectors.add(*company["sectors"])
-    if company.get("labels"):
-        supplier.labels.add(*company["labels"])
+def _record_application(occurrence, siret, company, contact, answers, user, verified):
+    """The APPLIED (or, unverified, PENDING_CONFIRMATION) registration with the company's details
+    as submitted; a stored company is never changed here."""
     registration = Registration(
         occurrence=occurrence,
-        user=user,
-        supplier=supplier,
+        user=user if verified else None,
+        supplier=verified,
         first_name=contact["first_name"],
         last_name=contact["last_name"],
         email=contact["email"].strip(),
-        organisation_name=supplier.name,
-        status=S.APPLIED,
+        organisation_name=company["name"],
+        status=S.APPLIED if verified else S.PENDING_CONFIRMATION,
         source=RegistrationSource.SUPPLIER,
         answers=dict(answers or {}, **{k: contact[k] for k in ("phone", "job_title") if contact.get(k)}),
     )
@@ -108,6 +112,23 @@ def _record_application(occurrence, siret, company, contact, answers, user):
             registration.save()
     except IntegrityError as error:
         raise already_registered() from error
+    record_submitted_company(registration, siret, company)
+    return registration
+
+
+def confirm_application(registration, *, actor=None):
+    """The applicant followed the e-mail link: the application goes to the working group."""
+    with transaction.atomic():
+        lock_occurrence(registration.occurrence_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != S.PENDING_CONFIRMATION:
+            return registration  # following the link twice changes nothing
+        if registration.occurrence.is_cancelled or registration.occurrence.is_past:
+            raise RegistrationError(_("Cette rencontre n'est plus ouverte aux candidatures."), "closed")
+        registration.status = S.APPLIED
+        registration.save(update_fields=["status", "updated_at"])
+        record_change(registration, S.PENDING_CONFIRMATION, actor=actor, note=_("adresse électronique confirmée"))
+        _applied_on_commit(registration)
     return registration
 
 

@@ -13,7 +13,14 @@ from django.db.models import Q
 from members.audience import Audience
 from members.models import Organisation, Supplier, User
 
-from .models import Occurrence, Registration, RegistrationChange, RegistrationSource, RegistrationStatus
+from .models import (
+    Occurrence,
+    Registration,
+    RegistrationChange,
+    RegistrationSource,
+    RegistrationStatus,
+    SubmittedCompany,
+)
 
 S = RegistrationStatus
 PEOPLE = [
@@ -71,6 +78,24 @@ def _upsert(occurrence, email, status, *, at, **fields):
         RegistrationChange.objects.create(registration=registration, from_status="", to_status=status)
         Registration.objects.filter(pk=registration.pk).update(created_at=at)
     return registration
+
+
+def _submitted(application, supplier, *, proposes_changes):
+    """The company details an application submitted: the stored ones, or (for one of them) a new
+    website and city, so « Comparer avec la fiche enregistrée » has something to show."""
+    slug = _ascii(supplier.name).replace(chr(39), "")
+    submitted, _created = SubmittedCompany.objects.update_or_create(
+        registration=application,
+        defaults={
+            "siret": supplier.siret,
+            "name": supplier.name,
+            "size": supplier.size,
+            "city": "Angers" if proposes_changes else supplier.city,
+            "website": f"https://www.{slug}.fr" if proposes_changes else supplier.website,
+        },
+    )
+    submitted.sectors.set(supplier.sectors.all())
+    submitted.labels.set(supplier.labels.all())
 
 
 def _person(index, organisations):
@@ -152,10 +177,11 @@ def load(demo):
             contact = supplier.contacts.first()
             first, last = (contact.first_name, contact.last_name) if contact else PEOPLE[index]
             email = contact.email if contact else f"contact@{_ascii(supplier.name).replace(chr(39), '')}.fr"
-            _upsert(
+            application = _upsert(
                 meeting, email, status, at=meeting.start - datetime.timedelta(days=15 - index),
                 user=contact, supplier=supplier, first_name=first, last_name=last,
                 organisation_name=supplier.name, source=RegistrationSource.SUPPLIER, answers=answers,
                 decision_message=message,
             )  # fmt: skip
+            _submitted(application, supplier, proposes_changes=index == 0)
         demo.step(f"Candidatures de fournisseurs : {meeting}.")

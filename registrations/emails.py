@@ -76,6 +76,18 @@ KINDS = {
         None,
         False,
     ),
+    "application_confirmation": (
+        N_("Confirmez votre candidature"),
+        [
+            N_(
+                "Pour transmettre la candidature de {organisation} au groupe de travail, suivez le lien "
+                "ci-dessous. Tant que vous ne l'avez pas suivi, elle n'est pas examinée."
+            ),
+            N_("Si vous n'êtes pas à l'origine de cette candidature, ignorez ce message."),
+        ],
+        None,
+        False,
+    ),
     "applied": (
         N_("Candidature reçue"),
         [
@@ -179,7 +191,7 @@ def build_message(registration, kind, extra=None):
     if kind == "message":
         subject, paragraphs = extra["subject"], [p for p in extra["body"].split("\n\n") if p.strip()]
     occurrence = registration.occurrence
-    show_details = kind not in ("declined", "applied")
+    show_details = kind not in ("declined", "applied", "application_confirmation")
     values = {
         "position": waitlist_position(registration) or "—",
         "organisation": registration.organisation_name or registration.full_name,
@@ -210,7 +222,7 @@ def build_message(registration, kind, extra=None):
         if cancel_link and registration.is_active
         else "",
         "confirm_url": absolute(reverse("registrations:confirm_guest", kwargs={"token": guest_token(registration)}))
-        if kind == "guest_confirmation"
+        if kind in ("guest_confirmation", "application_confirmation")
         else "",
     }
     contributions = contributions_for(registration, kind)

@@ -142,6 +142,13 @@ class SupplierApplicationForm(forms.Form):
     )
     city = forms.CharField(label=_("Ville"), max_length=120, required=False)
     website = forms.URLField(label=_("Site web"), max_length=200, required=False, assume_scheme="https")
+    description = forms.CharField(
+        label=_("Présentation de l'entreprise"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ce que fait l'entreprise, en quelques lignes. 2 000 caractères au plus."),
+    )
     first_name = forms.CharField(label=_("Prénom du contact"), max_length=150)
     last_name = forms.CharField(label=_("Nom du contact"), max_length=150)
     email = forms.EmailField(label=_("Adresse électronique du contact"), max_length=254)
@@ -179,6 +186,7 @@ class SupplierApplicationForm(forms.Form):
             "size": data["size"],
             "city": data["city"],
             "website": data["website"],
+            "description": data["description"],
             "sectors": list(data["sectors"]),
             "labels": list(data["labels"]),
         }

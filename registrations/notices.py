@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail import hooks
+
 from . import signals, tasks
 from .models import Registration, RegistrationChange, RegistrationStatus
 from .services import lock_occurrence, send_on_commit
@@ -76,3 +78,19 @@ def message_registrants(occurrence, *, subject, body, include_waitlisted=False):
         for registration in registrations:
             send_on_commit(registration, "message", {"subject": subject, "body": body})
     return len(registrations)
+
+
+def cancellation_consequences(registration):
+    """What cancelling ``registration`` now would do, in French sentences, shown before the
+    person confirms (the e-mail's link and « Mon compte » alike). The engine says what happens
+    to the seat; owners add theirs through the ``registration_cancellation_notice`` hooks
+    (payments: the late-cancellation rule, a refund or a credit note)."""
+    if registration.status == S.WAITLISTED:
+        lines = [_("Vous quittez la liste d'attente.")]
+    elif registration.status in (S.APPLIED, S.PENDING_CONFIRMATION):
+        lines = [_("Votre candidature est retirée.")] if registration.source == "supplier" else []
+    else:
+        lines = [_("Votre place est libérée : elle sera proposée à la personne suivante sur la liste d'attente.")]
+    for fn in hooks.get_hooks("registration_cancellation_notice"):
+        lines.extend(fn(registration) or [])
+    return lines

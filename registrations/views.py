@@ -11,14 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from wagtail import hooks
 
 from base.ratelimit import client_ip, rate_limit
 from members.audience import Audience, may_take_part
+from members.suppliers import approved_company
 
-from . import applications, conf, services
+from . import applications, conf, notices, services
 from .emails import CANCEL_SALT, GUEST_SALT
 from .errors import RegistrationError
 from .forms import GuestRegistrationForm, MemberRegistrationForm, SupplierApplicationForm
@@ -171,17 +172,26 @@ def cancel(request, token):
         except RegistrationError as error:
             return refusal(request, error, registration.occurrence)
         return render(request, "registrations/cancelled.html", {"registration": registration})
-    return render(request, "registrations/cancel.html", {"registration": registration, "token": token})
+    return _ask_before_cancelling(request, registration)
 
 
-@require_POST
+def _ask_before_cancelling(request, registration):
+    """The confirmation page of both ways to cancel: what happens to the seat and the money."""
+    context = {"registration": registration, "consequences": notices.cancellation_consequences(registration)}
+    return render(request, "registrations/cancel.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def cancel_mine(request, pk):
-    registration = get_object_or_404(Registration.objects.select_related("occurrence"), pk=pk, user=request.user)
+    """« Mon compte »: GET asks (with the consequences), POST cancels."""
+    registration = get_object_or_404(Registration.objects.select_related("occurrence__page"), pk=pk, user=request.user)
     if registration.status == RegistrationStatus.CANCELLED:
         messages.info(request, _("Cette inscription était déjà annulée."))
     elif registration.occurrence.is_past:
         return _invalid_link(request, _("Cette date est passée : l'inscription ne peut plus être annulée."), 409)
+    elif request.method == "GET":
+        return _ask_before_cancelling(request, registration)
     else:
         try:
             services.cancel(registration, actor=request.user, reason=_("annulée depuis Mon compte"))
@@ -202,9 +212,11 @@ def confirm_guest(request, token):
         )
     if registration.status != RegistrationStatus.PENDING_CONFIRMATION:
         return redirect("registrations:outcome", token=registration.token)
+    # A supplier's application is confirmed into the working group's list, not into a seat.
+    confirm = applications.confirm_application if registration.source == "supplier" else services.confirm_guest
     if request.method == "POST":
         try:
-            registration = services.confirm_guest(registration)
+            registration = confirm(registration)
         except RegistrationError as error:
             return refusal(request, error, registration.occurrence)
         return redirect("registrations:outcome", token=registration.token)
@@ -221,11 +233,11 @@ def apply(request, occurrence_id):
     user = request.user if request.user.is_authenticated else None
     if user is not None:
         initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
-        if user.supplier_id:
-            supplier = user.supplier
+        if supplier := approved_company(user):  # the company this contact acts for
             initial |= {
                 "siret": supplier.siret, "company_name": supplier.name, "size": supplier.size,
-                "city": supplier.city, "website": supplier.website,
+                "city": supplier.city, "website": supplier.website, "description": supplier.description,
+                "sectors": list(supplier.sectors.all()), "labels": list(supplier.labels.all()),
             }  # fmt: skip
     form = SupplierApplicationForm(request.POST if request.method == "POST" else None, initial=initial)
     context = {"occurrence": occurrence, "page": occurrence.page, "form": form}
@@ -239,7 +251,7 @@ def apply(request, occurrence_id):
             company=form.company,
             contact=form.contact,
             answers=form.answers,
-            user=user if user is not None and user.supplier_id else None,
+            user=user,
         )
     except RegistrationError as error:
         if error.code == "invalid_siret":

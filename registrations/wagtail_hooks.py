@@ -7,7 +7,7 @@ from wagtail.admin.widgets import Button
 
 from members.account import AccountSection
 
-from . import admin_views, date_admin
+from . import admin_views, date_admin, review_admin
 from .account import account_context
 from .occurrences import is_owner
 
@@ -19,6 +19,7 @@ admin_urlpatterns = [
     path("<int:pk>/ajouter/", admin_views.add, name="add"),
     path("<int:pk>/ecrire/", admin_views.message, name="message"),
     path("inscription/<int:pk>/<slug:action>/", admin_views.act, name="act"),
+    path("candidature/<int:pk>/entreprise/", review_admin.review_company, name="review_company"),
 ]
 
 

@@ -4,6 +4,7 @@ It knows no page type: an occurrence points at the Wagtail page that owns it (an
 training run…), so calendars, feeds and reports read occurrences of every kind.
 """
 
+from .applications import CompanyReview, SubmittedCompany
 from .attendance import Attendance, AttendanceStatus
 from .occurrences import (
     Occurrence,
@@ -24,6 +25,7 @@ from .registrations import (
 __all__ = [
     "Attendance",
     "AttendanceStatus",
+    "CompanyReview",
     "Occurrence",
     "OccurrencePart",
     "OccurrenceQuerySet",
@@ -35,4 +37,5 @@ __all__ = [
     "RegistrationSource",
     "RegistrationStatus",
     "ScheduleNote",
+    "SubmittedCompany",
 ]

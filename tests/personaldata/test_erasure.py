@@ -13,12 +13,13 @@ from axes.models import AccessAttempt, AccessLog
 from base.periods import year_period
 from events.models import CalendarToken
 from helpdesk.models import Attachment, Message, Question
-from members.models import User
+from members.models import SupplierClaim, User
 from payments.models import CreditNote, Invoice
 from personaldata.models import Erasure
 from personaldata.services import PersonalDataError, erase_email, erase_person
 from registrations.models import Attendance, Registration, RegistrationChange
 from reports.figures import as_dict, compute
+from tests.factories import SupplierFactory
 from tests.factories.attendance import RegistrationFactory
 from tests.reports.conftest import P, attend
 
@@ -39,6 +40,7 @@ AFFECTED = [
     AccessAttempt,
     AccessLog,
     CalendarToken,
+    SupplierClaim,
 ]
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, models.FileField)
 
@@ -65,6 +67,7 @@ def test_erasure_anonymises_everywhere_and_keeps_invoices(client, person, other,
     ModelLogEntry.objects.log_action(user, "wagtail.edit", user=editor)
     AccessLog.objects.create(username=EMAIL, ip_address="192.0.2.1", user_agent="test")
     AccessAttempt.objects.create(username=EMAIL, ip_address="192.0.2.1", user_agent="test", failures_since_start=2)
+    SupplierClaim.objects.create(user=user, supplier=SupplierFactory(), email=EMAIL)
     client.force_login(user)
     assert Session.objects.count() == 1
     invoices, credit_notes = snapshot(Invoice), snapshot(CreditNote)

@@ -125,6 +125,7 @@ def test_applications_side_by_side_and_decision(editor_client, django_capture_on
         contact={"first_name": "Anne", "last_name": "Kerleau", "email": "anne@bois.fr"},
         answers={"environment": "Bois local PEFC", "csr": "Bilan carbone annuel"},
     )
+    application = applications.confirm_application(application)  # the e-mail link was followed
     page = editor_client.get(reverse("registrations_admin:applications", args=[meeting.pk]))
     body = page.content.decode()
     assert "Bois local PEFC" in body and "Bilan carbone annuel" in body

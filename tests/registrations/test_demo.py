@@ -7,8 +7,10 @@ from django.utils import timezone
 import pytest
 
 from members.audience import Audience
+from members.models import Supplier
 from registrations import demo as registrations_demo
-from registrations.models import Occurrence, Registration
+from registrations.application_review import comparison
+from registrations.models import Occurrence, Registration, SubmittedCompany
 from registrations.services import waitlist_positions
 from tests.factories.registrations import OccurrenceFactory, ensure_page_tree
 
@@ -45,3 +47,12 @@ def test_demo_registrations_are_idempotent_and_realistic():
         "applied",
         "selected",
     }
+    # Each demo application carries its submitted company; one proposes changes to review.
+    applications = Registration.objects.filter(occurrence=meeting)
+    assert SubmittedCompany.objects.filter(registration__in=applications).count() == applications.count()
+    rows = [
+        row
+        for submitted in SubmittedCompany.objects.filter(registration__in=applications)
+        for row in comparison(submitted, Supplier.objects.get(siret=submitted.siret))
+    ]
+    assert {row["name"] for row in rows if row["differs"]} == {"city", "website"}

@@ -6,6 +6,7 @@ from django.utils import timezone
 import pytest
 
 from members.audience import Audience
+from members.models import Supplier
 from registrations import applications, services
 from registrations.emails import french_datetime
 from registrations.errors import RegistrationError
@@ -213,7 +214,13 @@ def test_supplier_application_and_decision(db, django_capture_on_commit_callback
         application = applications.apply_as_supplier(
             occurrence, company=company, contact=contact, answers={"csr": "Oui"}
         )
-    assert application.status == S.APPLIED and application.supplier.siret == siret
+    # An anonymous application is pending until its e-mail link is followed; it creates no company.
+    assert application.status == S.PENDING_CONFIRMATION and application.supplier is None
+    assert application.submitted_company.siret == siret and not Supplier.objects.exists()
+    assert mail.outbox[-1].subject.startswith("Confirmez votre candidature")
+    with django_capture_on_commit_callbacks(execute=True):
+        application = applications.confirm_application(application)
+    assert application.status == S.APPLIED and mail.outbox[-1].subject.startswith("Candidature reçue")
     assert codes(applications.apply_as_supplier, occurrence, company=company, contact=contact) == "already_registered"
     bad = dict(company, siret="12345678901234")
     assert codes(applications.apply_as_supplier, occurrence, company=bad, contact=contact) == "invalid_siret"

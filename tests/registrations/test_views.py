@@ -278,7 +278,9 @@ class TestSupplierApplication:
         assert response.status_code == 302 and response.url.endswith("/candidature-recue/")
         assert client.post(url, self.data()).status_code == 302
         application = Registration.objects.get()
-        assert application.status == S.APPLIED and application.answers["environment"] == "Fibres recyclées."
+        assert (
+            application.status == S.PENDING_CONFIRMATION and application.answers["environment"] == "Fibres recyclées."
+        )
         assert "Candidature reçue" in client.get(response.url).content.decode()
 
     @pytest.mark.parametrize(
@@ -327,3 +329,28 @@ def test_event_page_questions_are_asked_and_bounded(client, page_tree, home_page
     assert client.post(register_url(occurrence), {"q_accessibility": "x" * 301}).status_code == 400
     client.post(register_url(occurrence), {"q_dietary": "sans gluten", "q_role": "ignorée"})
     assert Registration.objects.get().answers == {"dietary": "sans gluten"}
+
+
+class TestCancelFromAccount:
+    """« Mon compte » asks before cancelling and says what happens to the seat."""
+
+    def test_get_asks_and_post_cancels(self, client, occurrence, members):
+        registration = services.register(occurrence, user=members[0])
+        client.force_login(members[0])
+        account = client.get(reverse("members:account")).content.decode()
+        url = reverse("registrations:cancel_mine", args=[registration.pk])
+        assert f'href="{url}"' in account
+        page = client.get(url)
+        assert page.status_code == 200 and "Votre place est libérée" in page.content.decode()
+        registration.refresh_from_db()
+        assert registration.status == S.CONFIRMED
+        assert client.post(url).status_code == 302
+        registration.refresh_from_db()
+        assert registration.status == S.CANCELLED
+
+    def test_someone_else_s_or_unknown_registration_is_a_404(self, client, occurrence, members):
+        registration = services.register(occurrence, user=members[0])
+        client.force_login(members[1])
+        assert client.get(reverse("registrations:cancel_mine", args=[registration.pk])).status_code == 404
+        assert client.get("/inscriptions/mes-inscriptions/99999999999/annuler/").status_code == 404
+        assert client.put(reverse("registrations:cancel_mine", args=[registration.pk])).status_code == 405

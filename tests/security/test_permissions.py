@@ -8,14 +8,16 @@ object is never confirmed to exist); 400 for the webhook without a signature.
 
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
 from accounts.models import AccountRequest, Referent
 from events.models import CalendarToken
 from helpdesk.models import Question
-from members.models import User
+from members.models import Supplier, SupplierClaim, User
 from payments.models import Invoice
+from registrations.applications import apply_as_supplier
 from registrations.models import Occurrence, Registration
 
 ROLES = ["anonymous", "member", "other_member", "supplier", "editor", "admin"]
@@ -58,6 +60,11 @@ MINE = {"anonymous": LOGIN, "member": 200, "other_member": 404, "supplier": 404,
 CERTIFICATE = {**MINE, "other_member": 403, "supplier": 403}
 THREAD = {**MINE, "editor": 404, "admin": 404}
 LOGGED_IN = {"anonymous": LOGIN, "member": 200, "other_member": 200, "supplier": 200, "editor": 200, "admin": 200}
+LOGGED_IN_400 = {**dict.fromkeys(ROLES, 400), "anonymous": LOGIN}
+# Who may claim a company: anyone logged in but agents of member bodies and staff.
+CLAIMANTS = {"anonymous": LOGIN, "member": 403, "other_member": 403, "supplier": 200, "editor": 403, "admin": 403}
+MY_COMPANY = {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN, "supplier": 200}
+NOBODY = {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}
 
 
 @pytest.fixture
@@ -72,8 +79,24 @@ def objects(demo_module):
     account_request = AccountRequest.objects.create(
         first_name="Paul", last_name="R", email="paul@rennes.fr", job_title="Acheteur", organisation=rennes_of()
     )
+    supplier_contact = User.objects.get(email=EMAILS["supplier"])
+    claim = SupplierClaim.objects.create(
+        user=supplier_contact, supplier=supplier_contact.supplier, email=supplier_contact.email, status="approved"
+    )
+    meeting = Occurrence.objects.upcoming().scheduled().filter(kind="market_engagement").first()
+    application = apply_as_supplier(
+        meeting,
+        company={"siret": claim.supplier.siret, "name": "Candidature anonyme"},
+        contact={"first_name": "A", "last_name": "B", "email": "anonyme@exemple.fr"},
+    )
     return {
         "account_request": account_request,
+        "claim": claim,
+        "upcoming": Registration.objects.filter(user=member, status="confirmed", occurrence__start__gt=timezone.now())
+        .order_by("pk")
+        .first(),
+        "other_supplier": Supplier.objects.exclude(pk=claim.supplier_id).first(),
+        "application": application,
         "member": member,
         "registration": registration,
         "invoice": invoice,
@@ -90,6 +113,7 @@ def matrix(o):
         role: (200 if EMAILS.get(role) == invoice_owner or role in ("editor", "admin") else 404) for role in ROLES
     }
     invoice_expect["anonymous"] = LOGIN
+    cancel_mine = reverse("registrations:cancel_mine", kwargs={"pk": o["upcoming"].pk})
     return [
         ("home", "/", PUBLIC),
         ("agenda", "/agenda/", PUBLIC),
@@ -130,6 +154,18 @@ def matrix(o):
         ("admin CSV invitations", "/admin/reseau/demandes-de-compte/importer/", ADMIN_ONLY),
         ("admin référents", "/admin/reseau/referents/", ADMIN_ONLY),
         ("admin add a référent", "/admin/reseau/referents/new/", ADMIN_ONLY),
+        ("cancel my registration (asks first)", cancel_mine, {**MINE, "editor": 404, "admin": 404}),
+        ("claim a company", reverse("members:claim"), CLAIMANTS),
+        ("forged claim link", reverse("members:claim_verify", args=["forge"]), LOGGED_IN_400),
+        ("my company's profile", reverse("members:company", args=[o["claim"].supplier_id]), MY_COMPANY),
+        ("another company's profile", reverse("members:company", args=[o["other_supplier"].pk]), NOBODY),
+        ("claims to review", "/admin/reseau/revendications/", ADMIN_ONLY),
+        ("decide a claim", reverse("members_claim_decide", args=[o["claim"].pk]), ADMIN_ONLY),
+        (
+            "compare an application with the stored company",
+            reverse("registrations_admin:review_company", args=[o["application"].pk]),
+            ADMIN_ONLY,
+        ),
     ]
 
 
