@@ -184,8 +184,8 @@ def test_cancelled_signal_carries_previous_status(occurrence, members):
 
 
 def test_accepted_supplier_reapplying_gets_the_promised_email(db, django_capture_on_commit_callbacks):
-    """Issue 14: the page says « un e-mail vous le confirme »; a company already accepted that
-    applies again is sent its state, at its application's own address (never the new one)."""
+    """Issue 14: the page says an e-mail gives the application's state; the same contact applying
+    again is sent it. Issue 13: another address under the same SIRET blocks no one."""
     from members.validators import with_luhn_key
 
     occurrence = OccurrenceFactory(kind="market_engagement", audience=Audience.SUPPLIERS)
@@ -193,14 +193,21 @@ def test_accepted_supplier_reapplying_gets_the_promised_email(db, django_capture
     contact = {"first_name": "Yann", "last_name": "Le Goff", "email": "yann@textiles.fr"}
     with django_capture_on_commit_callbacks(execute=True):
         application = applications.apply_as_supplier(occurrence, company=company, contact=contact)
+        applications.confirm_application(application)
         applications.decide_application(application, selected=True)
     mail.outbox.clear()
-    other = dict(contact, email="quelquun@ailleurs.fr")
     with django_capture_on_commit_callbacks(execute=True):
-        assert codes(applications.apply_as_supplier, occurrence, company=company, contact=other) == "already_registered"
+        assert (
+            codes(applications.apply_as_supplier, occurrence, company=company, contact=contact) == "already_registered"
+        )
     assert [m.to for m in mail.outbox] == [["yann@textiles.fr"]]
     assert mail.outbox[0].subject.startswith("Candidature retenue")
     assert Registration.objects.filter(occurrence=occurrence).count() == 1
+    other = dict(contact, email="quelquun@ailleurs.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = applications.apply_as_supplier(occurrence, company=company, contact=other)
+    assert second.status == S.PENDING_CONFIRMATION
+    assert Registration.objects.filter(occurrence=occurrence).count() == 2
 
 
 def test_supplier_application_and_decision(db, django_capture_on_commit_callbacks):
