@@ -33,6 +33,14 @@ def pytest_collection_modifyitems(config, items):
         config._postgres_deselected = len(postgres_only)
 
 
+def pytest_make_parametrize_id(config, val, argname):
+    """A long string parameter (a signed token, which changes every second) gets a stable id:
+    pytest-xdist's workers must collect the same test ids."""
+    if isinstance(val, str) and len(val) > 40:
+        return f"{argname}-{len(val)}-chars"
+    return None
+
+
 def pytest_terminal_summary(terminalreporter, config):
     count = getattr(config, "_postgres_deselected", 0)
     if count:
