@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_requests_and_referent_role_are_exported_then_erased(nantes):
     person = MemberFactory(email="lea@nantes.fr", organisation=nantes)
-    Referent.objects.create(organisation=nantes, user=person)
+    Referent.objects.get_or_create(organisation=nantes, user=person)
     AccountRequest.objects.create(
         first_name="Léa", last_name="B", email="LEA@nantes.fr", organisation=nantes, job_title="x", status="approved"
     )

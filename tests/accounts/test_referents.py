@@ -31,7 +31,7 @@ def rennes(db):
 @pytest.fixture
 def referent(nantes):
     person = MemberFactory(email="referente@nantes.fr", organisation=nantes)
-    Referent.objects.create(organisation=nantes, user=person)
+    Referent.objects.get_or_create(organisation=nantes, user=person)
     return person
 
 

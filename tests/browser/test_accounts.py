@@ -132,7 +132,7 @@ def test_invitation_then_password(browser_page, browser, site_live):
 
 def test_referent_sees_and_acts_for_the_organisation(browser_page):
     member = User.objects.get(email="membre@nantes.fr")
-    Referent.objects.create(organisation=member.organisation, user=member)
+    Referent.objects.get_or_create(organisation=member.organisation, user=member)
     AccountRequest.objects.create(
         first_name="Inès",
         last_name="Morel",

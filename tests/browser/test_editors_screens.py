@@ -80,6 +80,7 @@ def test_preview_registrations_walk_ins_and_report(browser_page):  # noqa: F811 
     assert "ajouté·e sur place" in page.content()
     nina = Registration.objects.get(occurrence=ended, email="nina.surplace@exemple.fr")
     assert nina.organisation.name == "Ville de Nantes" and nina.attendances.count() == 1
+    page.wait_for_timeout(800)  # Wagtail's message slides in: its contrast is measured once shown
     assert browser_page.accessibility_violations() == []
 
     # The report: dates still to come are shown apart, never counted as held.

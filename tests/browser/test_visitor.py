@@ -66,7 +66,7 @@ def test_site_map_legal_pages_diet_notice_and_application(browser_page):
     page.get_by_role("button", name="Envoyer la candidature").click()
     page.wait_for_load_state()
     assert page.url.endswith("/candidature-recue/")
-    assert "en donne l'état au contact de la candidature" in page.content()
+    assert "confirmez-la par le lien de l'e-mail" in page.content()
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("candidature-recue")
     assert browser_page.console_errors == []

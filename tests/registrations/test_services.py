@@ -345,13 +345,14 @@ def test_selected_suppliers_take_seats_and_staff_hear_of_applications(db, settin
     for n, name in enumerate(("Bois d'Armor", "Textiles de l'Ouest")):
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            found.append(
-                applications.apply_as_supplier(
-                    occurrence,
-                    company={"siret": with_luhn_key(with_luhn_key(f"8123456{n}") + "0001"), "name": name},
-                    contact={"first_name": "A", "last_name": "B", "email": f"contact{n}@exemple.fr"},
-                )
+            application = applications.apply_as_supplier(
+                occurrence,
+                company={"siret": with_luhn_key(with_luhn_key(f"8123456{n}") + "0001"), "name": name},
+                contact={"first_name": "A", "last_name": "B", "email": f"contact{n}@exemple.fr"},
             )
+        assert not [m for m in mail.outbox if m.to == ["equipe@reseco.fr"]]  # not before its e-mail link
+        with django_capture_on_commit_callbacks(execute=True):
+            found.append(applications.confirm_application(application))
         [notice] = [m for m in mail.outbox if m.to == ["equipe@reseco.fr"]]
         assert notice.subject == f"Nouvelle candidature de {name} : {occurrence.page.title}"
         assert f"https://reseco.example/admin/inscriptions/{occurrence.pk}/candidatures/" in notice.body

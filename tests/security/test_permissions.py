@@ -180,7 +180,7 @@ REFERENT_ONLY = {"anonymous": LOGIN, "member": 200, "other_member": 404, "suppli
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_referent_pages_matrix(objects, client, role):
-    Referent.objects.create(organisation=objects["member"].organisation, user=objects["member"])
+    Referent.objects.get_or_create(organisation=objects["member"].organisation, user=objects["member"])
     login(client, role)
     failures = []
     for url in ("/compte/organisation/", "/compte/organisation/facturation/"):
@@ -194,7 +194,7 @@ def test_referent_pages_matrix(objects, client, role):
 @pytest.mark.parametrize("action", ["accepter", "refuser"])
 def test_nobody_decides_another_organisations_account_request(objects, client, role, action):
     """Even Nantes's référent: a Rennes request is not theirs (404), and staff decide in the admin."""
-    Referent.objects.create(organisation=objects["member"].organisation, user=objects["member"])
+    Referent.objects.get_or_create(organisation=objects["member"].organisation, user=objects["member"])
     login(client, role)
     url = f"/compte/organisation/demandes/{objects['account_request'].pk}/{action}/"
     response = client.post(url, {"message": "Non."})
