@@ -57,6 +57,15 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty per-process cache: counters (rate limits, e-mails sent to an
+    address) left by another test on the same worker must not decide this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fail_on_task_error():
     """The immediate task backend swallows exceptions: turn a failed task into a failed test."""
     from django_tasks.signals import task_finished
