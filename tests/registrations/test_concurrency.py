@@ -21,7 +21,7 @@ from tests.factories.registrations import OccurrenceFactory
 from tests.utils import restore_migration_data, unlock_occurrences
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-POOL = 60
+POOL = 40  # with the other xdist worker and the tests' own connections, well under 100
 
 
 @pytest.fixture(autouse=True)
