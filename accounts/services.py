@@ -71,14 +71,7 @@ def ask_for_account(data):
     """« Demander un compte »: e-mails a verification link (or, for a known address, a reminder
     that the account exists). ``data``: first_name, last_name, email, organisation (id or
     None), other_organisation, job_title."""
-    email = data["email"].lower()
-    if _address_flooded(email):
-        return
-    if account_exists(email):
-        _tell_existing_account(email)
-        return
-    token = sign({**data, "email": email}, REQUEST_SALT)
-    enqueue_email("verify_request", email, {"url": _absolute(reverse("accounts:verify_request", args=[token]))})
+    _send_verification(data, REQUEST_SALT, "verify_request", "accounts:verify_request")
 
 
 def confirm_request(token):
@@ -208,14 +201,20 @@ def accept_invitation(user):
 
 def sign_up(data):
     """« Créer un compte » (public): e-mails a verification link, or a reminder for a known address."""
+    _send_verification(data, SIGNUP_SALT, "verify_signup", "accounts:complete_signup")
+
+
+def _send_verification(data, salt, template, url_name):
+    """E-mail a signed link carrying ``data`` to its address, or, for a known address, a reminder
+    (the page says the same either way); nothing past a few e-mails an hour to one address."""
     email = data["email"].lower()
     if _address_flooded(email):
         return
     if account_exists(email):
         _tell_existing_account(email)
         return
-    token = sign({**data, "email": email}, SIGNUP_SALT)
-    enqueue_email("verify_signup", email, {"url": _absolute(reverse("accounts:complete_signup", args=[token]))})
+    token = sign({**data, "email": email}, salt)
+    enqueue_email(template, email, {"url": _absolute(reverse(url_name, args=[token]))})
 
 
 def signup_details(token):
