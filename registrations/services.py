@@ -278,12 +278,14 @@ def promote_waitlisted(occurrence, *, actor=None, now=None):
 
 def release_expired_holds(now=None):
     """Cancel seat holds whose payment did not come in time, and guest registrations never
-    confirmed by e-mail; freed seats go to the waiting list. Returns how many were released."""
+    confirmed by e-mail; freed seats go to the waiting list. Returns how many were released.
+    Dates that have ended are history: their registrations are left as they are."""
     now = now or timezone.now()
     guest_deadline = now - datetime.timedelta(hours=conf.guest_confirmation_hours())
-    expired = Registration.objects.filter(
-        status=S.PENDING_PAYMENT, hold_expires_at__lt=now
-    ) | Registration.objects.filter(status=S.PENDING_CONFIRMATION, created_at__lt=guest_deadline)
+    expired = (
+        Registration.objects.filter(status=S.PENDING_PAYMENT, hold_expires_at__lt=now)
+        | Registration.objects.filter(status=S.PENDING_CONFIRMATION, created_at__lt=guest_deadline)
+    ).filter(occurrence__end__gt=now)
     released = 0
     for registration in expired.order_by("occurrence_id", "pk"):
         note = (

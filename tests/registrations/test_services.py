@@ -161,6 +161,19 @@ def test_unconfirmed_guests_and_expired_holds_are_released(members, settings):
     assert (hold.status, waiting.status, guest.status) == (S.CANCELLED, S.CONFIRMED, S.CANCELLED)
 
 
+def test_expired_holds_of_an_ended_date_are_history(members):
+    """The periodic release never touches a date that has ended: its registrations stay as they were."""
+    occurrence = OccurrenceFactory(capacity=1, audience=Audience.EVERYONE)
+    hold = services.register(
+        occurrence, user=members[0], hold_seat_until=timezone.now() + datetime.timedelta(minutes=30)
+    )
+    guest = services.register(occurrence, guest={"first_name": "A", "last_name": "B", "email": "g@exemple.fr"})
+    after_the_end = occurrence.end + datetime.timedelta(hours=1)
+    assert services.release_expired_holds(now=after_the_end) == 0
+    hold.refresh_from_db(), guest.refresh_from_db()
+    assert (hold.status, guest.status) == (S.PENDING_PAYMENT, S.PENDING_CONFIRMATION)
+
+
 def test_confirm_after_payment_and_full(members):
     occurrence = OccurrenceFactory(capacity=1)
     hold = services.register(occurrence, user=members[0], hold_seat_until=timezone.now() + datetime.timedelta(hours=1))
