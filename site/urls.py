@@ -23,6 +23,7 @@ urlpatterns = [
     path("bibliotheque/", include("resources.urls")),
     path("payments/", include("payments.urls")),
     path("assistance/", include("helpdesk.urls")),
+    path("lettre/", include("newsletter.urls")),
     path("presence/", include("attendance.urls")),
     path("sitemap.xml", sitemaps.sitemap),
     path("plan-du-site/", home_views.site_map, name="site_map"),
