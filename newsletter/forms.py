@@ -10,7 +10,7 @@ from .addresses import clean_address
 class SubscribeForm(forms.Form):
     email = forms.CharField(
         label=_("Adresse électronique"),
-        max_length=10_000,  # longer is refused by clean_email with a clear message, not cut
+        error_messages={"required": _("Saisissez votre adresse électronique.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Nous vous envoyons un lien pour confirmer : l'abonnement ne commence qu'une fois le lien suivi."),
     )

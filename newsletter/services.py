@@ -9,6 +9,7 @@ import time
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -371,12 +372,17 @@ def start_due_sendings(*, now=None):
 # ------------------------------------------------------------------------------ personal data
 
 
-def forget_address(email, *, replacement):
-    """Erasure: the subscriber and its consents go; deliveries keep their count under a pseudonym."""
+def forget_address(email, *, replacement, user=None):
+    """Erasure: the subscriber (and its consents) and the address's failures go; deliveries keep
+    their count under a pseudonym. Returns how many subscribers were removed."""
     address = normalise(email)
-    Subscriber.objects.filter(email=address).delete()
+    subscribers = Subscriber.objects.filter(email=address)
+    if user is not None:
+        subscribers = Subscriber.objects.filter(Q(email=address) | Q(user=user))
+    removed, _by_model = subscribers.delete()
     AddressHealth.objects.filter(email=address).delete()
-    Delivery.objects.filter(email=address).update(email=replacement)
+    delivered = Delivery.objects.filter(email=address).update(email=replacement)
+    return removed + delivered
 
 
 def personal_data(user):

@@ -7,6 +7,7 @@ from attendance.services import certificate_registrations
 from events.models import CalendarToken
 from helpdesk.models import Message, Question
 from members.models import User
+from newsletter.services import personal_data as newsletter_personal_data
 from payments.models import Payment
 from registrations.models import Attendance, Registration
 from timesheets.models import TimeEntry
@@ -127,6 +128,12 @@ def helpdesk(user):
         }
         for q in questions
     ]
+
+
+@register("lettre", order=55)
+def newsletter(user):
+    """Subscriptions to the letter, with the consents given or withdrawn, and the issues received."""
+    return newsletter_personal_data(user)
 
 
 @register("paiements", order=60)

@@ -7,6 +7,7 @@ credit notes are legal documents and are never touched."""
 
 import json
 import re
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from base.staff import is_staff_account
 from events.models import CalendarToken
 from helpdesk.models import Attachment, Message, Question, attachment_path
 from members.models import SupplierClaim
+from newsletter.services import forget_address as forget_newsletter_address
 from payments.models import StripeEvent
 from registrations.models import Attendance, Registration, RegistrationChange
 
@@ -226,6 +228,7 @@ def erase_person(user, *, actor, reason="request"):
     UserProfile.objects.filter(user=user).delete()
     _forget_account_requests(addresses)
     Referent.objects.filter(user=user).delete()
+    forget_newsletter_address(original_email, replacement=pseudonym(erasure), user=user)
 
     user.email = pseudonym(erasure)
     user.first_name = ""
@@ -254,7 +257,10 @@ def erase_email(email, *, actor, reason="request"):
     ids = list(Registration.objects.select_for_update().filter(email__iexact=email).values_list("pk", flat=True))
     registrations = Registration.objects.filter(pk__in=ids)
     requests_forgotten = _forget_account_requests({email.lower()})
-    if not ids and not requests_forgotten:
+    newsletter_forgotten = forget_newsletter_address(
+        email, replacement=f"efface-lettre-{uuid.uuid4().hex[:12]}@{PSEUDONYM_DOMAIN}"
+    )
+    if not ids and not requests_forgotten and not newsletter_forgotten:
         raise PersonalDataError(_("Aucune donnée pour cette adresse."), code="not_found", field="email")
     names = list(registrations.values_list("first_name", "last_name").distinct())
     terms = [email]
