@@ -3,13 +3,16 @@ and its plain-text part, rendered once per variant (members' copy, public copy);
 recipient's copy only differs by its unsubscribe link, put in place of a marker."""
 
 import datetime
+import re
 from dataclasses import dataclass
+from html import unescape
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from wagtail.models import PageViewRestriction
@@ -78,12 +81,22 @@ def _new_resources(issue, members):
     ]
 
 
+def as_text(html):
+    """Rich text for the plain-text part: paragraphs and list items on their own lines, no markup."""
+    html = re.sub(r"(?i)<br\s*/?>", "\n", html)
+    html = re.sub(r"(?i)<li[^>]*>", "\n- ", html)
+    html = re.sub(r"(?i)</(p|h[1-6]|ul|ol)>", "\n\n", html)
+    text = unescape(strip_tags(html))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
 @dataclass
 class Section:
     type: str
     value: object
     items: list | None = None
     html: str = ""
+    text: str = ""
     url: str = ""
     image_url: str = ""
 
@@ -98,6 +111,7 @@ def issue_sections(issue, *, members):
         section = Section(block.block_type, value)
         if block.block_type in ("editorial", "group_news"):
             section.html = expand_db_html(value["text"].source)
+            section.text = as_text(section.html)
             if block.block_type == "group_news" and value["group"]:
                 group = value["group"].specific
                 if not members and not _public_only(type(group).objects.filter(pk=group.pk), "path").exists():
