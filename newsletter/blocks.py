@@ -11,17 +11,24 @@ from wagtail.images.blocks import ImageChooserBlock
 TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
 
 
-class IssueBlock(blocks.StructBlock):
-    members_only = blocks.BooleanBlock(
+def members_only():
+    """The last field of every block (declared in each, so that it comes after the content)."""
+    return blocks.BooleanBlock(
         label=_("réservé aux membres"),
         required=False,
         help_text=_("Absent de l'archive publique et des envois aux abonnés non membres et aux fournisseurs."),
     )
 
 
+class IssueBlock(blocks.StructBlock):
+    """Base of the blocks of an issue; each declares ``members_only = members_only()`` last."""
+
+
 class EditorialBlock(IssueBlock):
     heading = blocks.CharBlock(label=_("titre"), required=False, max_length=160)
     text = blocks.RichTextBlock(label=_("texte"), features=TEXT_FEATURES)
+
+    members_only = members_only()
 
     class Meta:
         label = _("Éditorial ou texte")
@@ -35,6 +42,8 @@ class ImageBlock(IssueBlock):
     )
     caption = blocks.CharBlock(label=_("légende"), required=False, max_length=250)
 
+    members_only = members_only()
+
     class Meta:
         label = _("Image")
         icon = "image"
@@ -45,6 +54,8 @@ class ResourceBlock(IssueBlock):
     comment = blocks.TextBlock(
         label=_("commentaire"), required=False, max_length=600, help_text=_("Pourquoi la lire (deux ou trois lignes).")
     )
+
+    members_only = members_only()
 
     class Meta:
         label = _("Ressource à la une")
@@ -61,6 +72,8 @@ class AgendaBlock(IssueBlock):
         help_text=_("Les dates de l'agenda entre la date du numéro et ce nombre de jours après."),
     )
 
+    members_only = members_only()
+
     class Meta:
         label = _("Prochains rendez-vous")
         icon = "date"
@@ -68,6 +81,8 @@ class AgendaBlock(IssueBlock):
 
 class NewResourcesBlock(IssueBlock):
     heading = blocks.CharBlock(label=_("titre"), default=_("Nouvelles ressources"), max_length=160)
+
+    members_only = members_only()
 
     class Meta:
         label = _("Nouvelles ressources (depuis le numéro précédent)")
@@ -78,6 +93,8 @@ class GroupNewsBlock(IssueBlock):
     group = blocks.PageChooserBlock(label=_("groupe de travail"), page_type=["workinggroups.WorkingGroupPage"])
     text = blocks.RichTextBlock(label=_("nouvelles"), features=TEXT_FEATURES)
 
+    members_only = members_only()
+
     class Meta:
         label = _("Nouvelles d'un groupe de travail")
         icon = "group"
@@ -87,6 +104,8 @@ class CallToActionBlock(IssueBlock):
     text = blocks.CharBlock(label=_("message"), max_length=300)
     button = blocks.CharBlock(label=_("texte du bouton"), max_length=60)
     url = blocks.URLBlock(label=_("adresse du lien"), help_text=_("Une adresse complète, https://…"))
+
+    members_only = members_only()
 
     class Meta:
         label = _("Appel à l'action")

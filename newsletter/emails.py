@@ -59,7 +59,12 @@ def _agenda(issue, value, members):
     if not members:
         occurrences = _public_only(occurrences).exclude(audience="members")
     return [
-        {"title": o.page.title, "when": french_span(o), "url": absolute(o.page.get_url()), "where": o.location}
+        {
+            "title": o.page.title,
+            "when": french_span(o),
+            "url": absolute(o.page.get_url()),
+            "where": ", ".join(line.strip() for line in o.location.splitlines() if line.strip()),
+        }
         for o in occurrences[:AGENDA_MAX]
     ]
 
