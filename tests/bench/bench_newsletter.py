@@ -61,8 +61,11 @@ for key, value in json.loads(%(smtp)r).items():
     setattr(settings, key, value)
 from newsletter.services import deliver_all
 started = time.perf_counter()
+before = resource.getrusage(resource.RUSAGE_SELF)
 deliver_all(%(sending)d, rate=0)
-print("BENCH" + json.dumps({"seconds": time.perf_counter() - started, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
+print("BENCH" + json.dumps({"seconds": time.perf_counter() - started, "cpu": cpu, "max_rss_kb": usage.ru_maxrss}))
 """
 
 
@@ -101,7 +104,9 @@ def run():
             print(
                 f"1 processus, {SINGLE} destinataires : {SINGLE / result['seconds']:.0f} messages/s "
                 f"({result['seconds']:.1f} s d'envoi, {wall:.1f} s avec le démarrage), "
-                f"mémoire maximale du processus {result['max_rss_kb'] / 1024:.0f} Mo"
+                f"mémoire maximale du processus {result['max_rss_kb'] / 1024:.0f} Mo, "
+                f"{result['cpu'] * 1000 / SINGLE:.1f} ms de processeur par message (le reste : attente du serveur SMTP "
+                f"et de la base)"
             )
             _check(server, 0, SINGLE)
             workers = WORKERS if postgres else 1
