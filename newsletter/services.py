@@ -7,7 +7,8 @@ import smtplib
 import time
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -82,8 +83,6 @@ def request_subscription(email, *, ip=None):
 def confirmation_message(email):
     url = absolute(reverse("newsletter:confirm", args=[confirm_token(email)]))
     context = {"url": url, "hours": conf.confirmation_seconds() // 3600}
-    from django.core.mail import EmailMultiAlternatives
-
     return EmailMultiAlternatives(
         _("Confirmez votre abonnement à la lettre RESECO"),
         render_to_string("newsletter/email/confirm.txt", context),
@@ -167,7 +166,7 @@ def send_test(issue, user):
     _check_sendable(issue)
     try:
         address = clean_address(user.email)
-    except Exception:
+    except ValidationError:
         raise NewsletterError(_("Votre adresse électronique ne permet pas l'envoi."), code="invalid_email") from None
     transaction.on_commit(lambda: tasks.send_test_copy.enqueue(issue.pk, address))
 
