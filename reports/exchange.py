@@ -5,13 +5,11 @@ organisations reached, median time to a first answer. SQL aggregates, a fixed nu
 import statistics
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Aggregate, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Aggregate, DurationField, ExpressionWrapper, F
 from django.utils.translation import gettext as _
 
 from exchange.models import Answer, Question
-from members.models import Organisation
 
 SECTION = "exchange"
 
@@ -29,7 +27,7 @@ def _hours(duration):
 
 
 def median_first_answer(questions):
-    """Median time from a question to its first answer (questions answered only), or None."""
+    """Median time from a question to its first answer (answered questions only), or None."""
     wait = ExpressionWrapper(F("first_answer_at") - F("created_at"), output_field=DurationField())
     answered = questions.filter(first_answer_at__isnull=False)
     if connection.vendor == "postgresql":
@@ -38,24 +36,45 @@ def median_first_answer(questions):
     return statistics.median(durations) if durations else None
 
 
+def _sql(queryset):
+    return queryset.query.sql_with_params()
+
+
+def counts(questions, answers):
+    """(questions, answers, people, organisations) in one query: people and organisations are
+    the distinct authors and authorities of the period's questions and answers."""
+    parts = [
+        questions.order_by().values("pk"),
+        answers.order_by().values("pk"),
+        questions.filter(author__isnull=False).order_by().values("author_id"),
+        answers.filter(author__isnull=False).order_by().values("author_id"),
+        questions.filter(organisation__isnull=False).order_by().values("organisation_id"),
+        answers.filter(organisation__isnull=False).order_by().values("organisation_id"),
+    ]
+    compiled = [_sql(part) for part in parts]
+    # The parts are the ORM's own SQL, their values passed as parameters: nothing is interpolated.
+    template = (
+        "SELECT (SELECT COUNT(*) FROM ({}) q), (SELECT COUNT(*) FROM ({}) a),"
+        " (SELECT COUNT(*) FROM ({} UNION {}) p), (SELECT COUNT(*) FROM ({} UNION {}) o)"
+    )
+    sql = template.format(*(text for text, _params in compiled))
+    params = [param for _text, part_params in compiled for param in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 def figures(builder, period):
     """Adds the exchange's figures to the report builder (``reports.figures._Builder``)."""
     questions = Question.objects.visible().filter(created_at__gte=period.start_at, created_at__lt=period.end_before)
     answers = Answer.objects.filter(
         hidden=False, question__hidden=False, created_at__gte=period.start_at, created_at__lt=period.end_before
     )
-    people = get_user_model().objects.filter(
-        Q(pk__in=questions.values("author_id")) | Q(pk__in=answers.values("author_id"))
-    )
-    organisations = Organisation.objects.filter(
-        Q(pk__in=questions.values("organisation_id")) | Q(pk__in=answers.values("organisation_id"))
-    )
-    builder.figure("exchange_questions", SECTION, _("Questions posées entre membres"), questions.count())
-    builder.figure("exchange_answers", SECTION, _("Réponses des membres"), answers.count())
-    builder.figure("exchange_people", SECTION, _("Personnes ayant posé une question ou répondu"), people.count())
-    builder.figure(
-        "exchange_organisations", SECTION, _("Collectivités ayant pris part à l'entraide"), organisations.count()
-    )
+    asked, answered, people, organisations = counts(questions, answers)
+    builder.figure("exchange_questions", SECTION, _("Questions posées entre membres"), asked)
+    builder.figure("exchange_answers", SECTION, _("Réponses des membres"), answered)
+    builder.figure("exchange_people", SECTION, _("Personnes ayant posé une question ou répondu"), people)
+    builder.figure("exchange_organisations", SECTION, _("Collectivités ayant pris part à l'entraide"), organisations)
     builder.figure(
         "exchange_median_first_answer",
         SECTION,

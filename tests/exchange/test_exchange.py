@@ -50,6 +50,13 @@ def test_page_tree(exchange_page):
     assert not ExchangeIndexPage.can_create_at(HomePage.objects.get())  # one only
 
 
+def test_absent_from_public_sitemap_and_search(client, exchange_page, library):
+    QuestionFactory(title="Clause d'insertion et restauration")
+    assert "/entraide/" not in client.get("/sitemap.xml").content.decode()
+    assert "/entraide/" not in client.get("/plan-du-site/").content.decode()
+    assert "/entraide/questions/" not in client.get("/recherche/", {"q": "insertion"}).content.decode()
+
+
 def test_visitor_is_sent_to_log_in(client, exchange_page):
     for response in (
         client.get("/entraide/"),
