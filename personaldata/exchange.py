@@ -3,9 +3,11 @@ and follows are exported; erasure takes their name out of what they wrote (and w
 wrote to them) and forgets what they followed, while the threads stay readable and the
 activity report's figures stay the same (posts keep their organisation)."""
 
+import re
+
 from django.db.models import Prefetch, Q
 
-from exchange.models import Answer, Attachment, Follow, Notice, Preference, Question, Report
+from exchange.models import Answer, Attachment, Follow, Notice, Preference, Question, Report, attachment_path
 
 from .registry import register
 
@@ -80,10 +82,19 @@ def anonymise(user, redact):
         body = redact(answer.body)
         if body != answer.body:
             Answer.objects.filter(pk=answer.pk).update(body=body)
-    for attachment in Attachment.objects.filter(Q(question__author=user) | Q(answer__author=user)).only("pk", "name"):
-        name = redact(attachment.name)
-        if name != attachment.name:
-            Attachment.objects.filter(pk=attachment.pk).update(name=name)
+    for attachment in Attachment.objects.filter(Q(question__author=user) | Q(answer__author=user)).only(
+        "pk", "name", "file"
+    ):
+        name, stored = redact(attachment.name), attachment.file.name
+        if name != attachment.name or redact(stored) != stored:
+            # the stored path keeps the uploaded file's name (spaces made "_"): store it again under the clean one
+            storage = attachment.file.storage
+            with storage.open(stored) as content:
+                new_path = storage.save(attachment_path(attachment, re.sub(r"[^\w.-]+", "-", name)), content)
+            storage.delete(stored)
+            stored = new_path
+        if name != attachment.name or stored != attachment.file.name:
+            Attachment.objects.filter(pk=attachment.pk).update(name=name, file=stored)
     Follow.objects.filter(user=user).delete()
     Preference.objects.filter(user=user).delete()
     Notice.objects.filter(user=user).delete()

@@ -25,6 +25,12 @@ def hits(request, terms, limit):
     return [{"object": q, "type": EXCHANGE, "sector": q.sector_id, "score": q._score or 0} for q in found]
 
 
+def hide_choice(form, request):
+    """The « type » filter offers the exchange to members only."""
+    if not may_take_part(request.user):
+        form.fields["type"].choices = [c for c in form.fields["type"].choices if c[0] != EXCHANGE]
+
+
 def base_url(request):
     page = viewable_pages(ExchangeIndexPage.objects.live(), request).first()
     return page.get_url(request) if page else ""

@@ -354,6 +354,7 @@ def _form_context(request):
     """The form's context, and the filters (shown only once there is a query)."""
     sectors = list(Sector.objects.in_use_order())
     form = SearchForm(request.GET, sectors=sectors)
+    exchange.hide_choice(form, request)
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
     return {

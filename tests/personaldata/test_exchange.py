@@ -4,10 +4,12 @@ the report's figures do not move."""
 
 import json
 
+from django.core.files.base import ContentFile
+
 import pytest
 
 from base.periods import year_period
-from exchange.models import Answer, Follow, Preference, Question, Report
+from exchange.models import Answer, Attachment, Follow, Preference, Question, Report
 from personaldata.services import erase_person, export_json
 from reports.figures import as_dict, compute
 from tests.factories import EditorFactory, MemberFactory
@@ -20,6 +22,9 @@ pytestmark = pytest.mark.django_db
 def claude():
     member = MemberFactory(email="claude.dupont@nantes.fr", first_name="Claude", last_name="Dupont")
     question = QuestionFactory(author=member, title="Critère bio (Claude Dupont)", body="Signé Claude Dupont.")
+    Attachment.objects.create(
+        question=question, file=ContentFile(b"%PDF-1.4", name="CCTP Dupont.pdf"), name="CCTP Dupont.pdf", size=8
+    )
     AnswerFactory(question=question, body="Bonjour Claude Dupont, nous avons alloti.")
     other = QuestionFactory(title="Papier recyclé")
     AnswerFactory(question=other, author=member, body="Écrivez-moi : claude.dupont@nantes.fr", helpful=True)
@@ -49,6 +54,9 @@ def test_erasure_anonymises_posts_and_keeps_threads_and_figures(claude):
     assert "claude.dupont" not in Answer.objects.get(author=claude).body
     assert not Follow.objects.filter(user=claude).exists() and not Preference.objects.filter(user=claude).exists()
     assert Report.objects.get().reporter is None
+    attachment = Attachment.objects.get()
+    assert "Dupont" not in attachment.name and "Dupont" not in attachment.file.name
+    assert attachment.file.read() == b"%PDF-1.4"
     after = as_dict(compute(period, compare=False))
     assert {k: v for k, v in after["figures"].items() if k.startswith("exchange")} == {
         k: v for k, v in before["figures"].items() if k.startswith("exchange")

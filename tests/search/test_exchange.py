@@ -18,4 +18,6 @@ def test_exchange_questions_are_found_by_members_only(client, library, exchange_
     client.force_login(SupplierContactFactory())
     assert "/entraide/questions/" not in client.get("/recherche/", {"q": "insertion"}).content.decode()
     client.logout()
-    assert "/entraide/questions/" not in client.get("/recherche/", {"q": "insertion"}).content.decode()
+    page = client.get("/recherche/", {"q": "insertion"}).content.decode()
+    assert "/entraide/questions/" not in page and "Question entre membres" not in page
+    assert client.get("/recherche/", {"q": "insertion", "type": "entraide"}).status_code == 400
