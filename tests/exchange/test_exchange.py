@@ -47,7 +47,8 @@ def test_page_tree(exchange_page):
     assert ExchangeIndexPage.parent_page_types == ["home.HomePage"]
     assert ExchangeIndexPage.subpage_types == []
     assert exchange_page.get_view_restrictions().exists()  # members-only once published
-    assert not ExchangeIndexPage.can_create_at(HomePage.objects.get())  # one only
+    assert ExchangeIndexPage in HomePage.allowed_subpage_models()
+    assert not ExchangeIndexPage.can_create_at(HomePage.objects.get())  # one only, and it exists
 
 
 def test_absent_from_public_sitemap_and_search(client, exchange_page, library):
