@@ -46,6 +46,7 @@ class HomePage(Page):
         "workinggroups.WorkingGroupIndexPage",
         "resources.ResourceIndexPage",
         "search.SearchPage",
+        "exchange.ExchangeIndexPage",
     ]
 
     class Meta:

@@ -11,6 +11,7 @@ from payments.models import Payment
 from registrations.models import Attendance, Registration
 from timesheets.models import TimeEntry
 
+from . import exchange as _exchange  # noqa: F401  (registers the exchange's part)
 from .registry import register
 
 

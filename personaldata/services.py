@@ -35,6 +35,7 @@ from members.models import SupplierClaim
 from payments.models import StripeEvent
 from registrations.models import Attendance, Registration, RegistrationChange
 
+from . import exchange
 from .models import Erasure
 from .registry import exporters
 
@@ -216,6 +217,7 @@ def erase_person(user, *, actor, reason="request"):
     erasure.registrations = _anonymise_registrations(registrations, erasure, redact, main_email=original_email)
     erasure.save(update_fields=["registrations"])
     _anonymise_helpdesk(user, redact)
+    exchange.anonymise(user, redact)
     _forget_stripe_events(redact, *addresses)
     CalendarToken.objects.filter(user=user).delete()
     SupplierClaim.objects.filter(user=user).delete()  # its address, and a right that dies with the account

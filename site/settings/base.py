@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "payments",
     "resources",
     "helpdesk",
+    "exchange",
     "attendance",
     "timesheets",
     "reports",
