@@ -25,6 +25,7 @@ from resources.models import ResourceType
 from timesheets.models import Activity
 
 from . import queries
+from .evaluations import satisfaction
 
 NO_ORGANISATION = "none"
 
@@ -99,6 +100,7 @@ SECTIONS = {
     "suppliers": gettext_lazy("Rencontres avec les fournisseurs"),
     "library": gettext_lazy("Ressources et assistance"),
     "time": gettext_lazy("Temps de l'équipe"),
+    "satisfaction": gettext_lazy("Satisfaction des participants"),
 }
 
 
@@ -411,6 +413,7 @@ def _compute_one(period, now):
     builder.suppliers()
     builder.library()
     builder.staff_time()
+    satisfaction(builder)
     return Report(period=period, figures=builder.figures, breakdowns=builder.breakdowns, sections=dict(SECTIONS))
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "helpdesk",
     "attendance",
     "timesheets",
+    "evaluations",  # after attendance: its demo answers the surveys of the people present
     "reports",
     "personaldata",
     "search",
