@@ -8,10 +8,10 @@ present at the evaluated dates)."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
-from evaluations.models import Answer, Response, Stage, Survey
+from evaluations.models import Answer, Stage, Survey
 from evaluations.services import attended_registrations
 from registrations.kinds import kind_label
 
@@ -29,52 +29,69 @@ def _share(yes, total):
     return None if not total else (Decimal(yes) * 100 / Decimal(total)).quantize(TENTH, ROUND_HALF_UP)
 
 
-def _aggregates(answers, *group):
-    """Per group: the rating average, recommend yes/total; ``answers`` an Answer queryset."""
-    return answers.values(*group).annotate(
-        average=Avg("rating", filter=Q(question_type="rating")),
-        yes=Count("pk", filter=Q(question_type="recommend", recommend=True)),
-        recommend=Count("pk", filter=Q(question_type="recommend", recommend__isnull=False)),
-        responses=Count("response", distinct=True),
-    )
+KIND = "response__survey__occurrence__kind"
+PAGE = "response__survey__occurrence__page_id"
+TITLE = "response__survey__occurrence__page__title"
+SUMS = ("responses", "rating_sum", "ratings", "yes", "recommend")
+
+
+def _values(sums):
+    average = Decimal(sums["rating_sum"]) / sums["ratings"] if sums["ratings"] else None
+    return {
+        "responses": sums["responses"],
+        "average": _average(average),
+        "recommend": _share(sums["yes"], sums["recommend"]),
+    }
+
+
+def _add(total, row):
+    for key in SUMS:
+        total[key] = total.get(key, 0) + (row[key] or 0)
+    return total
 
 
 def satisfaction(builder):
-    """Adds the section's figures and breakdowns to the report ``builder`` (reports.figures)."""
+    """Adds the section's figures and breakdowns to the report ``builder`` (reports.figures):
+    two queries, the answers summed per kind and page (a few rows), and the people present."""
     from .figures import Column, Row  # figures calls this function: loaded on use
 
     held = queries.held_occurrences(builder.period, builder.now)
     surveys = Survey.objects.filter(stage=Stage.HOT, occurrence__in=held)
-    answers = Answer.objects.filter(response__survey__in=surveys)
-    responses = Response.objects.filter(survey__in=surveys).count()
-    present = attended_registrations(surveys.values("occurrence_id")).count()
-    totals = answers.aggregate(
-        average=Avg("rating", filter=Q(question_type="rating")),
-        yes=Count("pk", filter=Q(question_type="recommend", recommend=True)),
-        recommend=Count("pk", filter=Q(question_type="recommend", recommend__isnull=False)),
+    groups = list(
+        Answer.objects.filter(response__survey__in=surveys)
+        .values(KIND, PAGE, TITLE)
+        .annotate(
+            responses=Count("response", distinct=True),
+            rating_sum=Sum("rating", filter=Q(question_type="rating")),
+            ratings=Count("rating", filter=Q(question_type="rating")),
+            yes=Count("pk", filter=Q(question_type="recommend", recommend=True)),
+            recommend=Count("pk", filter=Q(question_type="recommend", recommend__isnull=False)),
+        )
+        .order_by(KIND, TITLE, PAGE)
     )
-    totals = totals or {"average": None, "yes": 0, "recommend": 0}
+    present = attended_registrations(surveys.values("occurrence_id")).count()
+    totals, by_kind = dict.fromkeys(SUMS, 0), {}
+    for row in groups:  # one row per page: a few dozen at most
+        _add(totals, row)
+        _add(by_kind.setdefault(row[KIND], {}), row)
     section = "satisfaction"
-    builder.figure("satisfaction_responses", section, _("Réponses aux évaluations à chaud"), responses)
+    overall = _values(totals)
+    builder.figure("satisfaction_responses", section, _("Réponses aux évaluations à chaud"), totals["responses"])
     builder.figure(
         "satisfaction_response_rate",
         section,
         _("Taux de réponse aux évaluations"),
-        _share(responses, present),
+        _share(totals["responses"], present),
         unit="%",
     )
     builder.figure(
-        "satisfaction_average",
-        section,
-        _("Satisfaction moyenne (notes de 1 à 5)"),
-        _average(totals["average"]),
-        unit="/ 5",
+        "satisfaction_average", section, _("Satisfaction moyenne (notes de 1 à 5)"), overall["average"], unit="/ 5"
     )
     builder.figure(
         "satisfaction_recommend",
         section,
         _("Participants qui recommanderaient l'activité"),
-        _share(totals["yes"], totals["recommend"]),
+        overall["recommend"],
         unit="%",
     )
     columns = [
@@ -82,47 +99,19 @@ def satisfaction(builder):
         Column("average", _("Satisfaction moyenne"), "/ 5"),
         Column("recommend", _("Recommanderaient"), "%"),
     ]
-    by_kind = _aggregates(answers, "response__survey__occurrence__kind").order_by("response__survey__occurrence__kind")
     builder.breakdown(
         "satisfaction_by_kind",
         section,
         _("Satisfaction par type d'activité"),
         columns,
-        [
-            Row(
-                r["response__survey__occurrence__kind"],
-                kind_label(r["response__survey__occurrence__kind"], plural=True),
-                {
-                    "responses": r["responses"],
-                    "average": _average(r["average"]),
-                    "recommend": _share(r["yes"], r["recommend"]),
-                },
-            )
-            for r in by_kind
-        ],
+        [Row(kind, kind_label(kind, plural=True), _values(sums)) for kind, sums in by_kind.items()],
         chart_column="average",
     )
-    by_training = _aggregates(
-        answers.filter(response__survey__occurrence__kind=queries.TRAINING_KIND),
-        "response__survey__occurrence__page_id",
-        "response__survey__occurrence__page__title",
-    ).order_by("response__survey__occurrence__page__title", "response__survey__occurrence__page_id")
     builder.breakdown(
         "satisfaction_by_training",
         section,
         _("Satisfaction par formation"),
         columns,
-        [
-            Row(
-                str(r["response__survey__occurrence__page_id"]),
-                r["response__survey__occurrence__page__title"],
-                {
-                    "responses": r["responses"],
-                    "average": _average(r["average"]),
-                    "recommend": _share(r["yes"], r["recommend"]),
-                },
-            )
-            for r in by_training
-        ],
+        [Row(str(row[PAGE]), row[TITLE], _values(row)) for row in groups if row[KIND] == queries.TRAINING_KIND],
         chart_column="average",
     )
