@@ -2,6 +2,7 @@
 one survey per occurrence and stage (« à chaud », « à froid »), the invitations sent and the
 responses, one per registration, with one answer row per question (block id)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,20 @@ class Questionnaire(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from registrations.kinds import is_kind, registered_kinds
+
+        kind = (self.default_for_kind or "").strip()
+        self.default_for_kind = kind
+        if kind and kind != ANY_KIND and not is_kind(kind):
+            known = ", ".join(k.key for k in registered_kinds())
+            raise ValidationError(
+                {
+                    "default_for_kind": _("Type d'activité inconnu. Types possibles : %(known)s, ou « * ».")
+                    % {"known": known}
+                }
+            )
 
     def question_list(self):
         """(id, type, value) of each question, in order."""
