@@ -9,7 +9,11 @@ import hashlib
 
 from django.utils import timezone
 
-from registrations.models import Occurrence, OccurrenceStatus
+from members.models import Organisation
+from registrations.demo import _person, _upsert
+from registrations.models import Attendance, AttendanceStatus, Occurrence, OccurrencePart, OccurrenceStatus
+from registrations.models import RegistrationStatus as S
+from registrations.schedule import sync_parts
 
 from . import conf
 from .defaults import ensure_defaults
@@ -59,9 +63,37 @@ def _answers(response, questionnaire, email):
     return rows
 
 
+def _participants_of_past_trainings(now):
+    """The registrations demo leaves past training runs empty (people pay for trainings): here
+    eight people from member organisations took each of them and were present throughout."""
+    organisations = list(Organisation.objects.current_members().order_by("name"))
+    if not organisations:
+        return
+    for number, occurrence in enumerate(
+        Occurrence.objects.filter(kind="training", status=OccurrenceStatus.SCHEDULED, end__lt=now).order_by("start")
+    ):
+        if not occurrence.parts.exists():
+            sync_parts(occurrence)
+        parts = list(OccurrencePart.objects.filter(occurrence=occurrence))
+        for index in range(8):
+            person = _person(index + 3 * number, organisations)
+            registration = _upsert(
+                occurrence,
+                person.pop("email"),
+                S.CONFIRMED,
+                at=occurrence.start - datetime.timedelta(days=20),
+                **person,
+            )
+            Attendance.objects.bulk_create(
+                [Attendance(registration=registration, part=part, status=AttendanceStatus.PRESENT) for part in parts],
+                ignore_conflicts=True,
+            )
+
+
 def load(demo):
     ensure_defaults()
     now = timezone.now()
+    _participants_of_past_trainings(now)
     event_pages = (
         Occurrence.objects.filter(kind__in=EVALUATED_EVENT_KINDS, status=OccurrenceStatus.SCHEDULED, end__lt=now)
         .values_list("page_id", flat=True)

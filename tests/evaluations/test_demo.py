@@ -28,3 +28,19 @@ def test_demo_answers_past_runs_once(run):
     counts = (Survey.objects.count(), Response.objects.count(), Answer.objects.count())
     demo.load(Demo())
     assert (Survey.objects.count(), Response.objects.count(), Answer.objects.count()) == counts
+
+
+def test_the_demo_site_shows_satisfaction_figures(demo_site):
+    from django.utils import timezone
+
+    from base.periods import year_period
+    from reports.figures import compute
+
+    trainings = Survey.objects.filter(occurrence__kind="training", responses__isnull=False).distinct()
+    events = Survey.objects.exclude(occurrence__kind="training").filter(responses__isnull=False).distinct()
+    assert trainings.exists() and events.exists()
+    years = sorted({s.occurrence.start.year for s in trainings.select_related("occurrence")})
+    report = compute(year_period(years[-1]), now=timezone.now())
+    assert report.figures["satisfaction_responses"].value > 0
+    assert report.figures["satisfaction_average"].value is not None
+    assert report.breakdowns["satisfaction_by_training"].rows

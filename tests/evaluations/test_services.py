@@ -188,3 +188,9 @@ def test_links_forged_tampered_or_for_someone_else_are_refused(run):
         with pytest.raises(EvaluationError) as error:
             services.read_token(token)
         assert error.value.code == "expired"
+
+
+def test_the_job_is_one_of_the_periodic_jobs():
+    from home.management.commands.run_periodic_jobs import periodic_commands
+
+    assert "send_evaluations" in periodic_commands()
