@@ -10,6 +10,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from base.errors import DomainError
@@ -90,7 +91,12 @@ def ensure_survey(occurrence, stage=Stage.HOT, *, now=None):
 
 def survey_token(survey, registration):
     """The signed, personal token of a survey's link: no login needed."""
-    return signing.dumps({"s": survey.pk, "r": registration.pk, "t": registration.token[:12]}, salt=TOKEN_SALT)
+    return signing.dumps({"s": survey.pk, "r": registration.pk, "t": _fingerprint(registration)}, salt=TOKEN_SALT)
+
+
+def _fingerprint(registration):
+    """Ties a link to the registration's secret without revealing it (the payload is readable)."""
+    return salted_hmac(TOKEN_SALT, registration.token).hexdigest()[:16]
 
 
 def read_token(token, *, now=None):
@@ -109,7 +115,7 @@ def read_token(token, *, now=None):
     survey = Survey.objects.select_related("occurrence__page", "questionnaire").filter(pk=survey_id).first()
     registration = Registration.objects.filter(pk=registration_id, occurrence_id=getattr(survey, "occurrence_id", None))
     registration = registration.first()
-    if survey is None or registration is None or not registration.token.startswith(secret):
+    if survey is None or registration is None or not constant_time_compare(_fingerprint(registration), secret):
         raise EvaluationError(_("Ce lien d'évaluation ne correspond à aucune évaluation."), code="forged")
     check_open(survey, now=now)
     return survey, registration
@@ -347,7 +353,6 @@ def detach_responses(registration_ids, redact=None):
             cleaned = redact(answer.text)
             if cleaned != answer.text:
                 Answer.objects.filter(pk=answer.pk).update(text=cleaned)
-    Invitation.objects.filter(registration_id__in=list(registration_ids)).delete()
     return Response.objects.filter(pk__in=response_ids).update(registration=None)
 
 
