@@ -2,12 +2,15 @@
 fixture (2025 against 2024), and its query count, which does not grow with the answers."""
 
 import datetime
+import html
 from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 import pytest
+import time_machine
 
 from base.periods import year_period
 from evaluations.models import Stage
@@ -88,3 +91,15 @@ def test_satisfaction_queries_do_not_grow_with_answers(known):
     with CaptureQueriesContext(connection) as large:
         compute(year_period(2025), now=NOW)
     assert len(large) == len(small)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_report_page_shows_the_section_with_last_year(client, editor, known):
+    client.force_login(editor)
+    response = client.get(reverse("reports_report"), {"from": "2025-01-01", "to": "2025-12-31"})
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Satisfaction des participants" in page and "Satisfaction par formation" in page
+    assert "Clauses sociales" in page and "4\xa0/ 5" in page and "66,7\xa0%" in page
+    export = client.get(reverse("reports_export", args=["csv"]), {"from": "2025-01-01", "to": "2025-12-31"})
+    assert "Satisfaction moyenne" in export.content.decode("utf-8-sig")
