@@ -17,6 +17,7 @@ from base.errors import DomainError
 from base.french_dates import french_datetime
 from registrations.models import Occurrence, OccurrenceStatus, Registration
 from registrations.models.attendance import attended_exists
+from registrations.models.registrations import new_token
 
 from . import conf
 from .models import ANY_KIND, Answer, EvaluationSettings, Invitation, Questionnaire, Response, Stage, Survey
@@ -353,6 +354,10 @@ def detach_responses(registration_ids, redact=None):
             cleaned = redact(answer.text)
             if cleaned != answer.text:
                 Answer.objects.filter(pk=answer.pk).update(text=cleaned)
+    # The person's old survey links stop working (they would start a second response): a link
+    # carries a fingerprint of the registration's secret, which changes.
+    for registration_id in set(responses.values_list("registration_id", flat=True)):
+        Registration.objects.filter(pk=registration_id).update(token=new_token())
     return Response.objects.filter(pk__in=response_ids).update(registration=None)
 
 

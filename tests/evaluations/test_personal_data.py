@@ -4,7 +4,9 @@ person (names cleaned out of free texts) while the answers, and so the averages,
 from decimal import Decimal
 
 import pytest
+import time_machine
 
+from evaluations import services
 from evaluations.models import Answer, Response
 from evaluations.results import results
 from personaldata.services import erase_email, erase_person, export_person
@@ -36,6 +38,8 @@ def test_the_export_carries_the_persons_answers(answered):
 
 def test_erasure_detaches_the_person_and_keeps_the_averages(answered):
     survey = answered["survey"]
+    with time_machine.travel(survey.opens_at, tick=False):
+        old_link = services.survey_token(survey, answered["anne"])
     before = next(q for q in results([survey]).questions if q.id == RATING)
     erase_person(answered["member"], actor=EditorFactory())
     assert Response.objects.count() == 2
@@ -47,6 +51,9 @@ def test_erasure_detaches_the_person_and_keeps_the_averages(answered):
     assert not any("Anne" in text or "Martin" in text for text in texts)
     comments = next(q for q in results([survey], with_names=True).questions if q.type == "text").comments
     assert {author for author, _text, _date in comments} == {"", "Paul Durand"}  # no name left for Anne
+    with time_machine.travel(survey.opens_at, tick=False), pytest.raises(services.EvaluationError) as error:
+        services.read_token(old_link)  # would start a second response
+    assert error.value.code == "forged"
 
 
 def test_erasing_a_guest_by_address_detaches_too(answered):
