@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 
 from accounts.models import AccountRequest, Referent
 from attendance.services import certificate_registrations
+from evaluations.services import export_for as evaluation_responses
 from events.models import CalendarToken
 from helpdesk.models import Message, Question
 from members.models import User
@@ -85,6 +86,12 @@ def registrations(user):
         }
         for r in _registrations(user)
     ]
+
+
+@register("evaluations", order=35)
+def evaluations(user):
+    """Answers to satisfaction surveys (a fixed number of queries)."""
+    return evaluation_responses(user)
 
 
 @register("attestations", order=40)

@@ -29,6 +29,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from accounts.models import AccountRequest, Referent
 from base.errors import DomainError
 from base.staff import is_staff_account
+from evaluations.services import detach_responses
 from events.models import CalendarToken
 from helpdesk.models import Attachment, Message, Question, attachment_path
 from members.models import SupplierClaim
@@ -109,6 +110,7 @@ def _anonymise_registrations(registrations, erasure, redact, main_email=None):
         )
     RegistrationChange.objects.filter(registration_id__in=ids).exclude(note="").update(note="")
     Attendance.objects.filter(registration_id__in=ids).exclude(note="").update(note="")
+    detach_responses(ids, redact)  # survey answers stay (averages unchanged), without the person
     _forget_logs(Registration, ids, redact)
     return len(ids)
 

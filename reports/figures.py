@@ -25,6 +25,7 @@ from resources.models import ResourceType
 from timesheets.models import Activity
 
 from . import exchange, queries
+from .evaluations import satisfaction
 
 NO_ORGANISATION = "none"
 
@@ -100,6 +101,7 @@ SECTIONS = {
     "library": gettext_lazy("Ressources et assistance"),
     "time": gettext_lazy("Temps de l'équipe"),
     exchange.SECTION: gettext_lazy("Entraide entre membres"),
+    "satisfaction": gettext_lazy("Satisfaction des participants"),
 }
 
 
@@ -413,6 +415,7 @@ def _compute_one(period, now):
     builder.library()
     builder.staff_time()
     exchange.figures(builder, period)
+    satisfaction(builder)
     return Report(period=period, figures=builder.figures, breakdowns=builder.breakdowns, sections=dict(SECTIONS))
 
 

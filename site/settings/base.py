@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "exchange",
     "attendance",
     "timesheets",
+    "evaluations",  # after attendance: its demo answers the surveys of the people present
     "reports",
     "personaldata",
     "search",
