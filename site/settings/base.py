@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "payments",
     "resources",
     "helpdesk",
+    "jointpurchases",
     "attendance",
     "timesheets",
     "reports",
