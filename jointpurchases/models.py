@@ -375,6 +375,9 @@ class ReminderSent(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.get_phase_display()} ({self.deadline}) — {self.get_kind_display()}"
+
 
 class CoordinatorMessage(models.Model):
     """A message the coordinator sent to every participant (kept for the record)."""
