@@ -235,7 +235,7 @@ class JointPurchasePage(RoutablePageMixin, Page):
 
         return views.coordination(self, request)
 
-    @path("coordination/export.<str:fmt>", name="export")
+    @path("coordination/export/<str:fmt>/", name="export")
     def export_view(self, request, fmt):
         from . import views
 

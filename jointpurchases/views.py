@@ -5,6 +5,7 @@ other accounts get a French refusal (403). Once awarded it is public; an anonymo
 no cookie (no form is rendered for them). Members declare their body's needs on the page; the
 coordinator's référents and the staff see the table, export it and write to participants."""
 
+import functools
 import mimetypes
 
 from django.contrib import messages
@@ -12,8 +13,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
 from . import exports
 from .forms import DeclarationForm, MessageForm, StatusForm, lot_field_name
@@ -21,6 +22,19 @@ from .models import Participation
 from .queries import coordinator_table, is_member_or_staff
 from .services import JointPurchaseError, may_coordinate, send_message, set_status
 from .services import declare as declare_service
+
+
+def never_cache(view):
+    """Django's never_cache for views of a page (their first argument is the page)."""
+
+    @functools.wraps(view)
+    def wrapper(purchase, request, *args, **kwargs):
+        response = view(purchase, request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
 
 ERROR_STATUS = {"other_organisation": 403, "not_member": 403, "forbidden": 403, "closed": 403, "conflict": 409}
 
