@@ -24,7 +24,7 @@ from registrations.models.attendance import PART_DURATION
 from resources.models import ResourceType
 from timesheets.models import Activity
 
-from . import queries
+from . import jointpurchases, queries
 
 NO_ORGANISATION = "none"
 
@@ -99,6 +99,7 @@ SECTIONS = {
     "suppliers": gettext_lazy("Rencontres avec les fournisseurs"),
     "library": gettext_lazy("Ressources et assistance"),
     "time": gettext_lazy("Temps de l'équipe"),
+    jointpurchases.SECTION: jointpurchases.SECTION_LABEL,
 }
 
 
@@ -411,6 +412,7 @@ def _compute_one(period, now):
     builder.suppliers()
     builder.library()
     builder.staff_time()
+    jointpurchases.add_figures(builder, Column=Column, Row=Row)
     return Report(period=period, figures=builder.figures, breakdowns=builder.breakdowns, sections=dict(SECTIONS))
 
 
