@@ -1,7 +1,7 @@
 """The activity report's figures on grouped purchases (« groupements de commandes »).
 
 A grouped purchase counts in a period when its call for interest closed in it (its
-``interest_deadline``); withdrawn bodies are left out. Four SQL queries whatever the number of
+``interest_deadline``); withdrawn bodies are left out. Two SQL queries whatever the number of
 purchases, bodies and declarations."""
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
@@ -24,19 +24,31 @@ def purchases_in(period):
 def add_figures(builder, *, Column, Row):
     """Adds the section's figures and its breakdown to a ``reports.figures._Builder``."""
     purchases = purchases_in(builder.period)
-    counts = purchases.aggregate(led=Count("pk"), awarded=Count("pk", filter=Q(awarded=True)))
     joined = Participation.objects.filter(purchase__in=purchases).exclude(status=ParticipationStatus.WITHDRAWN)
-    bodies = (
-        Organisation.objects.filter(
-            Q(pk__in=joined.values("organisation"))
+    # One query: each purchase has one coordinator and each participation one body, so counting
+    # distinct purchases and participations through the organisations' rows counts each once.
+    led = Q(coordinated_joint_purchases__in=purchases.values("pk"))
+    counts = Organisation.objects.aggregate(
+        led=Count("coordinated_joint_purchases", distinct=True, filter=led),
+        awarded=Count(
+            "coordinated_joint_purchases", distinct=True, filter=led & Q(coordinated_joint_purchases__awarded=True)
+        ),
+        joined=Count(
+            "joint_purchase_participations",
+            distinct=True,
+            filter=Q(joint_purchase_participations__in=joined.values("pk")),
+        ),
+        bodies=Count(
+            "pk",
+            distinct=True,
+            filter=Q(pk__in=joined.values("organisation"))
             | Q(pk__in=purchases.values("coordinator"))
-            | Q(pk__in=purchases.values("co_coordinators"))
-        )
-        .distinct()
-        .count()
+            | Q(pk__in=purchases.values("co_coordinators")),
+        ),
     )
+    bodies = counts["bodies"]
     builder.figure("joint_purchases_led", SECTION, _("Groupements de commandes lancés"), counts["led"])
-    builder.figure("joint_purchases_joined", SECTION, _("Adhésions de collectivités à un groupement"), joined.count())
+    builder.figure("joint_purchases_joined", SECTION, _("Adhésions de collectivités à un groupement"), counts["joined"])
     builder.figure(
         "joint_purchases_bodies", SECTION, _("Collectivités membres impliquées (coordonnatrices comprises)"), bodies
     )
