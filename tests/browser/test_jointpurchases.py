@@ -50,9 +50,9 @@ def test_reminder_declare_change_and_coordinator_export(browser_page, mailoutbox
     page.wait_for_load_state()
     assert "Les besoins de Ville de Nantes sont enregistrés" in page.content()
     participation = Participation.objects.get(purchase=coffee, organisation__name="Ville de Nantes")
-    assert [str(q) for q in LotQuantity.objects.filter(participation=participation).values_list("quantity", flat=True)] == [
-        "1200.50"
-    ]
+    assert [
+        str(q) for q in LotQuantity.objects.filter(participation=participation).values_list("quantity", flat=True)
+    ] == ["1200.50"]
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("groupement-declaration")
 
@@ -80,7 +80,8 @@ def test_reminder_declare_change_and_coordinator_export(browser_page, mailoutbox
     browser_page.screenshot("groupement-coordination")
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter (XLSX)").click()
-    sheet = load_workbook(download.value.path()).active
+    with open(download.value.path(), "rb") as downloaded:
+        sheet = load_workbook(io.BytesIO(downloaded.read())).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert len(rows) == 7 and rows[-1][-1] == 1_200_000
     assert timezone.localdate().isoformat() in download.value.suggested_filename

@@ -5,6 +5,7 @@ import pytest
 
 from events.models import EventIndexPage
 from home.models import HomePage, StandardPage
+from jointpurchases.models import JointPurchaseIndexPage
 from resources.models import ResourceIndexPage
 from search.models import SearchPage
 from trainings.models import TrainingIndexPage
@@ -21,7 +22,15 @@ class TestPageTree(WagtailPageTestCase):
     def test_home_page_children(self):
         self.assertAllowedSubpageTypes(
             HomePage,
-            {StandardPage, EventIndexPage, TrainingIndexPage, WorkingGroupIndexPage, ResourceIndexPage, SearchPage},
+            {
+                StandardPage,
+                EventIndexPage,
+                TrainingIndexPage,
+                WorkingGroupIndexPage,
+                ResourceIndexPage,
+                JointPurchaseIndexPage,
+                SearchPage,
+            },
         )
 
     def test_sections_are_singletons_under_home(self):

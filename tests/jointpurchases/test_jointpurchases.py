@@ -298,7 +298,21 @@ def test_before_award_the_page_is_for_members(client, purchase):
     client.force_login(SupplierContactFactory())
     response = client.get(purchase.url)
     assert response.status_code == 403
-    assert "réservé aux membres" in response.content.decode()
+    assert "réservée aux agents des collectivités membres" in response.content.decode()
+
+
+def test_members_only_until_awarded_through_wagtail_privacy(purchase):
+    """Search, the site map and menus follow Wagtail's view restrictions: publishing keeps one on
+    the page until it is awarded."""
+    from wagtail.models import PageViewRestriction
+
+    restrictions = PageViewRestriction.objects.filter(page=purchase)
+    assert sorted(restrictions.get().groups.values_list("name", flat=True)) == ["Membres", "Éditeurs"]
+    purchase.save_revision().publish()
+    assert restrictions.count() == 1
+    purchase.awarded = True
+    purchase.save_revision().publish()
+    assert not restrictions.exists()
 
 
 def test_once_awarded_the_page_is_public_and_cookie_free(client, home_page):
