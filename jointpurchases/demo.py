@@ -8,23 +8,13 @@ from django.utils import timezone
 
 from wagtail.models import Site
 
-from members.models import Organisation, OrganisationKind, Region
-from members.validators import with_luhn_key
+from members.models import Organisation
 from resources.demo import document
 from resources.models import ExamplePage, GuidePage
 from resources.services import members_documents_collection
 from sectors.models import Sector
 
 from .models import JointPurchaseIndexPage, JointPurchasePage, Lot, LotQuantity, Participation, ParticipationStatus
-
-ANGERS_SIREN = with_luhn_key("21490007")
-
-
-def _organisation(name, **defaults):
-    org = Organisation.objects.filter(name=name).first()
-    if org is None:
-        org = Organisation.objects.create(name=name, **defaults)
-    return org
 
 
 def _lots(page, lots):
@@ -59,14 +49,7 @@ def load(demo):
     sectors = {s.slug: s for s in Sector.objects.all()}
     food = sectors.get("alimentation-restauration")
     orgs = {o.name: o for o in Organisation.objects.all()}
-    angers = _organisation(
-        "Ville d'Angers",
-        kind=OrganisationKind.COMMUNE,
-        siren=ANGERS_SIREN,
-        region=Region.PAYS_DE_LA_LOIRE,
-        city="Angers",
-        member_since=datetime.date(2008, 1, 1),
-    )
+    angers = orgs["Ville d'Angers"]  # members/demo.py
     alm = orgs["Angers Loire Métropole"]
     today = timezone.localdate()
     convention = document(

@@ -141,9 +141,11 @@ def declare(purchase, request):
             request, purchase, message=_("Vous ne pouvez déclarer que pour votre propre collectivité."), status=403
         )
     lots = _lots(purchase)
-    form = DeclarationForm(request.POST, lots=lots, coordinator=coordinator)
+    # The coordinator's form names the body; a member's (the coordinator's own agents' too) does not.
+    on_behalf = coordinator and posted_org is not None
+    form = DeclarationForm(request.POST, lots=lots, coordinator=on_behalf)
     if not form.is_valid():
-        if coordinator and "organisation" in form.errors:
+        if on_behalf:
             return coordination(purchase, request, declaration_form=form, status=400)
         return purchase_page(purchase, request, form=form, status=400)
     organisation = form.cleaned_data.get("organisation") or user.organisation
@@ -162,11 +164,11 @@ def declare(purchase, request):
         if status == 403:
             return _refused(request, purchase, message=error.message, status=403)
         form.add_error(None, error.message)
-        if coordinator and form.cleaned_data.get("organisation"):
+        if on_behalf:
             return coordination(purchase, request, declaration_form=form, status=status)
         return purchase_page(purchase, request, form=form, status=status)
     messages.success(request, _("Les besoins de %(org)s sont enregistrés.") % {"org": organisation.name})
-    if coordinator and form.cleaned_data.get("organisation"):
+    if on_behalf:
         return redirect(purchase.url + purchase.reverse_subpage("coordination"))
     return redirect(purchase.url)
 

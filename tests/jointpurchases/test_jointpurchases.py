@@ -485,3 +485,16 @@ def test_reminders_run_with_the_periodic_jobs():
     from home.management.commands.run_periodic_jobs import periodic_commands
 
     assert "send_joint_purchase_reminders" in periodic_commands()
+
+
+@time_machine.travel(BEFORE, tick=False)
+def test_the_coordinators_referent_declares_for_their_own_body_from_the_page(client, purchase):
+    coordinator = coordinator_referent(purchase)
+    client.force_login(coordinator)
+    assert post_declaration(client, purchase, "75").status_code == 302
+    assert Participation.objects.get().organisation == purchase.coordinator
+    # on behalf of a body that is not a member: refused in French, nothing stored
+    former = OrganisationFactory(member_until=datetime.date(2020, 1, 1))
+    response = post_declaration(client, purchase, "5", organisation=str(former.pk))
+    assert response.status_code == 400
+    assert Participation.objects.count() == 1
