@@ -5,6 +5,7 @@ awarded and public."""
 import datetime
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from wagtail.models import Site
 
@@ -133,7 +134,7 @@ def load(demo):
             org,
             ParticipationStatus.SIGNED,
             "Service restauration",
-            f"restauration@{org.pk}.example",
+            f"restauration@{slugify(org.name)}.example",
             {"Repas servis": count},
         )
     demo.step("groupement « restauration scolaire » de cinq communes, attribué (page publique)")
