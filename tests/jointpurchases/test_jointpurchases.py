@@ -498,3 +498,12 @@ def test_the_coordinators_referent_declares_for_their_own_body_from_the_page(cli
     response = post_declaration(client, purchase, "5", organisation=str(former.pk))
     assert response.status_code == 400
     assert Participation.objects.count() == 1
+
+
+def test_the_calendar_must_be_in_order(purchase):
+    from django.core.exceptions import ValidationError
+
+    purchase.convention_deadline = purchase.interest_deadline - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        purchase.clean()
+    assert "convention_deadline" in error.value.message_dict
