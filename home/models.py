@@ -45,6 +45,7 @@ class HomePage(Page):
         "trainings.TrainingIndexPage",
         "workinggroups.WorkingGroupIndexPage",
         "resources.ResourceIndexPage",
+        "jointpurchases.JointPurchaseIndexPage",
         "search.SearchPage",
         "exchange.ExchangeIndexPage",
     ]

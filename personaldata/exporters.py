@@ -7,6 +7,7 @@ from attendance.services import certificate_registrations
 from evaluations.services import export_for as evaluation_responses
 from events.models import CalendarToken
 from helpdesk.models import Message, Question
+from jointpurchases.services import contact_data as joint_purchase_contacts
 from members.models import User
 from payments.models import Payment
 from registrations.models import Attendance, Registration
@@ -208,3 +209,9 @@ def account_requests(user):
         ],
         "referent_de": list(Referent.objects.filter(user=user).values_list("organisation__name", flat=True)),
     }
+
+
+@register("groupements_de_commandes", order=95)
+def joint_purchases(user):
+    """Grouped purchases where the person is their body's contact."""
+    return joint_purchase_contacts(user)

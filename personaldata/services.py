@@ -32,6 +32,7 @@ from base.staff import is_staff_account
 from evaluations.services import detach_responses
 from events.models import CalendarToken
 from helpdesk.models import Attachment, Message, Question, attachment_path
+from jointpurchases.services import forget_contact as forget_joint_purchase_contact
 from members.models import SupplierClaim
 from payments.models import StripeEvent
 from registrations.models import Attendance, Registration, RegistrationChange
@@ -220,6 +221,7 @@ def erase_person(user, *, actor, reason="request"):
     erasure.save(update_fields=["registrations"])
     _anonymise_helpdesk(user, redact)
     exchange.anonymise(user, redact)
+    forget_joint_purchase_contact(user, emails=addresses)  # the body's declaration stays
     _forget_stripe_events(redact, *addresses)
     CalendarToken.objects.filter(user=user).delete()
     SupplierClaim.objects.filter(user=user).delete()  # its address, and a right that dies with the account
@@ -268,6 +270,7 @@ def erase_email(email, *, actor, reason="request"):
     erasure = Erasure.objects.create(actor=actor, reason=reason)
     erasure.registrations = _anonymise_registrations(registrations, erasure, redact, main_email=email)
     erasure.save(update_fields=["registrations"])
+    forget_joint_purchase_contact(None, emails=[email])
     _forget_stripe_events(redact, email)
     _forget_logins(email)
     _forget_form_submissions(email)

@@ -24,7 +24,7 @@ from registrations.models.attendance import PART_DURATION
 from resources.models import ResourceType
 from timesheets.models import Activity
 
-from . import exchange, queries
+from . import exchange, jointpurchases, queries
 from .evaluations import satisfaction
 
 NO_ORGANISATION = "none"
@@ -102,6 +102,7 @@ SECTIONS = {
     "time": gettext_lazy("Temps de l'équipe"),
     exchange.SECTION: gettext_lazy("Entraide entre membres"),
     "satisfaction": gettext_lazy("Satisfaction des participants"),
+    jointpurchases.SECTION: jointpurchases.SECTION_LABEL,
 }
 
 
@@ -416,6 +417,7 @@ def _compute_one(period, now):
     builder.staff_time()
     exchange.figures(builder, period)
     satisfaction(builder)
+    jointpurchases.add_figures(builder, Column=Column, Row=Row)
     return Report(period=period, figures=builder.figures, breakdowns=builder.breakdowns, sections=dict(SECTIONS))
 
 

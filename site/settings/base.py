@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "resources",
     "helpdesk",
     "exchange",
+    "jointpurchases",
     "attendance",
     "timesheets",
     "evaluations",  # after attendance: its demo answers the surveys of the people present

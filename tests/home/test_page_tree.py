@@ -6,6 +6,7 @@ import pytest
 from events.models import EventIndexPage
 from exchange.models import ExchangeIndexPage
 from home.models import HomePage, StandardPage
+from jointpurchases.models import JointPurchaseIndexPage
 from resources.models import ResourceIndexPage
 from search.models import SearchPage
 from trainings.models import TrainingIndexPage
@@ -30,6 +31,7 @@ class TestPageTree(WagtailPageTestCase):
                 ResourceIndexPage,
                 SearchPage,
                 ExchangeIndexPage,
+                JointPurchaseIndexPage,
             },
         )
 
