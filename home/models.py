@@ -45,7 +45,9 @@ class HomePage(Page):
         "trainings.TrainingIndexPage",
         "workinggroups.WorkingGroupIndexPage",
         "resources.ResourceIndexPage",
+        "jointpurchases.JointPurchaseIndexPage",
         "search.SearchPage",
+        "exchange.ExchangeIndexPage",
     ]
 
     class Meta:

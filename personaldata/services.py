@@ -30,13 +30,16 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from accounts.models import AccountRequest, Referent
 from base.errors import DomainError
 from base.staff import is_staff_account
+from evaluations.services import detach_responses
 from events.models import CalendarToken
 from helpdesk.models import Attachment, Message, Question, attachment_path
+from jointpurchases.services import forget_contact as forget_joint_purchase_contact
 from members.models import SupplierClaim
 from newsletter.services import forget_address as forget_newsletter_address
 from payments.models import StripeEvent
 from registrations.models import Attendance, Registration, RegistrationChange
 
+from . import exchange
 from .models import Erasure
 from .registry import exporters
 
@@ -110,6 +113,7 @@ def _anonymise_registrations(registrations, erasure, redact, main_email=None):
         )
     RegistrationChange.objects.filter(registration_id__in=ids).exclude(note="").update(note="")
     Attendance.objects.filter(registration_id__in=ids).exclude(note="").update(note="")
+    detach_responses(ids, redact)  # survey answers stay (averages unchanged), without the person
     _forget_logs(Registration, ids, redact)
     return len(ids)
 
@@ -218,6 +222,8 @@ def erase_person(user, *, actor, reason="request"):
     erasure.registrations = _anonymise_registrations(registrations, erasure, redact, main_email=original_email)
     erasure.save(update_fields=["registrations"])
     _anonymise_helpdesk(user, redact)
+    exchange.anonymise(user, redact)
+    forget_joint_purchase_contact(user, emails=addresses)  # the body's declaration stays
     _forget_stripe_events(redact, *addresses)
     CalendarToken.objects.filter(user=user).delete()
     SupplierClaim.objects.filter(user=user).delete()  # its address, and a right that dies with the account
@@ -270,6 +276,7 @@ def erase_email(email, *, actor, reason="request"):
     erasure = Erasure.objects.create(actor=actor, reason=reason)
     erasure.registrations = _anonymise_registrations(registrations, erasure, redact, main_email=email)
     erasure.save(update_fields=["registrations"])
+    forget_joint_purchase_contact(None, emails=[email])
     _forget_stripe_events(redact, email)
     _forget_logins(email)
     _forget_form_submissions(email)

@@ -24,7 +24,8 @@ from registrations.models.attendance import PART_DURATION
 from resources.models import ResourceType
 from timesheets.models import Activity
 
-from . import newsletter, queries
+from . import exchange, jointpurchases, newsletter, queries
+from .evaluations import satisfaction
 
 NO_ORGANISATION = "none"
 
@@ -100,6 +101,9 @@ SECTIONS = {
     "library": gettext_lazy("Ressources et assistance"),
     "time": gettext_lazy("Temps de l'équipe"),
     newsletter.SECTION[0]: newsletter.SECTION[1],
+    exchange.SECTION: gettext_lazy("Entraide entre membres"),
+    "satisfaction": gettext_lazy("Satisfaction des participants"),
+    jointpurchases.SECTION: jointpurchases.SECTION_LABEL,
 }
 
 
@@ -413,6 +417,9 @@ def _compute_one(period, now):
     builder.library()
     builder.staff_time()
     newsletter.figures(builder)
+    exchange.figures(builder, period)
+    satisfaction(builder)
+    jointpurchases.add_figures(builder, Column=Column, Row=Row)
     return Report(period=period, figures=builder.figures, breakdowns=builder.breakdowns, sections=dict(SECTIONS))
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("assistance/", include("helpdesk.urls")),
     path("lettre/", include("newsletter.urls")),
     path("presence/", include("attendance.urls")),
+    path("evaluation/", include("evaluations.urls")),
     path("sitemap.xml", sitemaps.sitemap),
     path("plan-du-site/", home_views.site_map, name="site_map"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),

@@ -43,8 +43,11 @@ INSTALLED_APPS = [
     "resources",
     "helpdesk",
     "newsletter",
+    "exchange",
+    "jointpurchases",
     "attendance",
     "timesheets",
+    "evaluations",  # after attendance: its demo answers the surveys of the people present
     "reports",
     "personaldata",
     "search",
