@@ -48,6 +48,7 @@ class HomePage(Page):
         "jointpurchases.JointPurchaseIndexPage",
         "search.SearchPage",
         "exchange.ExchangeIndexPage",
+        "newsletter.NewsletterIndexPage",
     ]
 
     class Meta:

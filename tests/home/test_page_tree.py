@@ -7,6 +7,7 @@ from events.models import EventIndexPage
 from exchange.models import ExchangeIndexPage
 from home.models import HomePage, StandardPage
 from jointpurchases.models import JointPurchaseIndexPage
+from newsletter.models import NewsletterIndexPage
 from resources.models import ResourceIndexPage
 from search.models import SearchPage
 from trainings.models import TrainingIndexPage
@@ -32,6 +33,7 @@ class TestPageTree(WagtailPageTestCase):
                 SearchPage,
                 ExchangeIndexPage,
                 JointPurchaseIndexPage,
+                NewsletterIndexPage,
             },
         )
 
@@ -43,6 +45,8 @@ class TestPageTree(WagtailPageTestCase):
             ResourceIndexPage,
             SearchPage,
             ExchangeIndexPage,
+            JointPurchaseIndexPage,
+            NewsletterIndexPage,
         ):
             self.assertAllowedParentPageTypes(index, {HomePage})
             assert index.max_count == 1
