@@ -10,12 +10,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from evaluations.models import Answer, Stage, Survey
 from evaluations.services import attended_registrations
 from registrations.kinds import kind_label
 
 from . import queries
+
+SECTION = "satisfaction"
+SECTION_LABEL = gettext_lazy("Satisfaction des participants")
 
 HUNDREDTH = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -50,7 +54,7 @@ def _add(total, row):
     return total
 
 
-def satisfaction(builder):
+def figures(builder):
     """Adds the section's figures and breakdowns to the report ``builder`` (reports.figures):
     two queries, the answers summed per kind and page (a few rows), and the people present."""
     from .figures import Column, Row  # figures calls this function: loaded on use
@@ -74,7 +78,7 @@ def satisfaction(builder):
     for row in groups:  # one row per page: a few dozen at most
         _add(totals, row)
         _add(by_kind.setdefault(row[KIND], {}), row)
-    section = "satisfaction"
+    section = SECTION
     overall = _values(totals)
     builder.figure("satisfaction_responses", section, _("Réponses aux évaluations à chaud"), totals["responses"])
     builder.figure(

@@ -8,10 +8,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import Aggregate, DurationField, ExpressionWrapper, F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from exchange.models import Answer, Question
 
 SECTION = "exchange"
+SECTION_LABEL = gettext_lazy("Entraide entre membres")
 
 
 class Median(Aggregate):
@@ -64,8 +66,9 @@ def counts(questions, answers):
         return cursor.fetchone()
 
 
-def figures(builder, period):
+def figures(builder):
     """Adds the exchange's figures to the report builder (``reports.figures._Builder``)."""
+    period = builder.period
     questions = Question.objects.visible().filter(created_at__gte=period.start_at, created_at__lt=period.end_before)
     answers = Answer.objects.filter(
         hidden=False, question__hidden=False, created_at__gte=period.start_at, created_at__lt=period.end_before

@@ -24,8 +24,7 @@ from registrations.models.attendance import PART_DURATION
 from resources.models import ResourceType
 from timesheets.models import Activity
 
-from . import exchange, jointpurchases, newsletter, queries
-from .evaluations import satisfaction
+from . import evaluations, exchange, jointpurchases, newsletter, queries
 
 NO_ORGANISATION = "none"
 
@@ -94,16 +93,17 @@ class Report:
         return [b for b in self.breakdowns.values() if section is None or b.section == section]
 
 
+# The other activities' sections, one module each: ``SECTION`` (its key), ``SECTION_LABEL`` and
+# ``figures(builder)``, which adds its figures and breakdowns for a fixed number of queries.
+ACTIVITY_SECTIONS = (newsletter, exchange, evaluations, jointpurchases)
+
 SECTIONS = {
     "activity": gettext_lazy("Réunions, événements et formations"),
     "participation": gettext_lazy("Participation"),
     "suppliers": gettext_lazy("Rencontres avec les fournisseurs"),
     "library": gettext_lazy("Ressources et assistance"),
     "time": gettext_lazy("Temps de l'équipe"),
-    newsletter.SECTION[0]: newsletter.SECTION[1],
-    exchange.SECTION: gettext_lazy("Entraide entre membres"),
-    "satisfaction": gettext_lazy("Satisfaction des participants"),
-    jointpurchases.SECTION: jointpurchases.SECTION_LABEL,
+    **{section.SECTION: section.SECTION_LABEL for section in ACTIVITY_SECTIONS},
 }
 
 
@@ -416,10 +416,8 @@ def _compute_one(period, now):
     builder.suppliers()
     builder.library()
     builder.staff_time()
-    newsletter.figures(builder)
-    exchange.figures(builder, period)
-    satisfaction(builder)
-    jointpurchases.add_figures(builder, Column=Column, Row=Row)
+    for section in ACTIVITY_SECTIONS:
+        section.figures(builder)
     return Report(period=period, figures=builder.figures, breakdowns=builder.breakdowns, sections=dict(SECTIONS))
 
 

@@ -21,8 +21,10 @@ def purchases_in(period):
     )
 
 
-def add_figures(builder, *, Column, Row):
+def figures(builder):
     """Adds the section's figures and its breakdown to a ``reports.figures._Builder``."""
+    from .figures import Column, Row  # figures calls this function: loaded on use
+
     purchases = purchases_in(builder.period)
     joined = Participation.objects.filter(purchase__in=purchases).exclude(status=ParticipationStatus.WITHDRAWN)
     # One query: each purchase has one coordinator and each participation one body, so counting

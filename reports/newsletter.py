@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 
 from newsletter.models import Delivery, DeliveryStatus, Sending, SendingStatus, Subscriber
 
-SECTION = ("newsletter", gettext_lazy("La lettre RESECO"))
+SECTION = "newsletter"
+SECTION_LABEL = gettext_lazy("La lettre RESECO")
 
 
 def _scalars(**querysets):
@@ -42,9 +43,7 @@ def figures(builder):
         .values("n")[:1],
     )
     values = {key: value or 0 for key, value in values.items()}
-    builder.figure("newsletter_issues", SECTION[0], _("Numéros de la lettre envoyés"), values["issues"])
-    builder.figure("newsletter_copies", SECTION[0], _("Exemplaires de la lettre envoyés"), values["copies"])
-    builder.figure("newsletter_recipients", SECTION[0], _("Destinataires distincts de la lettre"), values["people"])
-    builder.figure(
-        "newsletter_subscribers", SECTION[0], _("Abonnés à la lettre en fin de période"), values["subscribers"]
-    )
+    builder.figure("newsletter_issues", SECTION, _("Numéros de la lettre envoyés"), values["issues"])
+    builder.figure("newsletter_copies", SECTION, _("Exemplaires de la lettre envoyés"), values["copies"])
+    builder.figure("newsletter_recipients", SECTION, _("Destinataires distincts de la lettre"), values["people"])
+    builder.figure("newsletter_subscribers", SECTION, _("Abonnés à la lettre en fin de période"), values["subscribers"])
