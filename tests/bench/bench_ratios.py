@@ -45,7 +45,7 @@ PROFILE = int(os.environ.get("BENCH_PROFILE", "0") or 0)
 # Grows the site to %(events)d event pages, then prints the addresses to load, each address's
 # query count (one in-process request) and, with BENCH_PROFILE, its profile.
 SETUP = """
-import cProfile, io, json, pstats, time
+import cProfile, io, itertools, json, pstats, time
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
@@ -55,6 +55,7 @@ from wagtail.models import Page, Site
 from events.models import EventIndexPage, EventPage
 from members.models import User
 from trainings.models import TrainingPage
+from tests.factories import events as event_factories
 from tests.factories.events import make_events
 
 site = Site.objects.get(is_default_site=True)
@@ -64,6 +65,7 @@ if site.hostname != "127.0.0.1":
 agenda = EventIndexPage.objects.first()
 missing = %(events)d - EventPage.objects.count()
 if missing > 0:
+    event_factories._numbers = itertools.count(EventPage.objects.count() * 10)  # slugs unique across runs
     make_events(agenda, missing, recurring=missing // 10)
 member = User.objects.get(email="membre@nantes.fr")
 store = SessionStore()
