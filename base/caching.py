@@ -55,6 +55,8 @@ def is_cacheable_request(request):
 
 # The tag of the pages that show seats left (beside each owner page, which has its own version).
 SEATS = "seats"
+# The tag of what every page shows from the site's settings (the footer).
+SITE = "site"
 # The tag of the public feeds (renewed with the whole cache: publication, a date cancelled or moved).
 FEEDS = "feeds"
 

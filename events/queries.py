@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from members.audience import Audience, audiences_for
-from members.privacy import viewable_pages
+from members.privacy import page_is_restricted, viewable_pages
 from registrations.kinds import kind_label, registered_kinds
 from registrations.models import Occurrence, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
@@ -221,7 +221,7 @@ def event_context(request, page):
     has_dates = bool(upcoming) or page.occurrences.exists()
     return {
         "feed_url": reverse("events:event_feed", kwargs={"page_id": page.pk}) if has_dates else None,
-        "feed_is_public": not page.get_view_restrictions().exists(),
+        "feed_is_public": not page_is_restricted(page, request),
         "next_occurrences": upcoming,
         "is_registered": registered,
         "may_take_part": page.audience in audiences_for(request.user),

@@ -21,7 +21,7 @@ from wagtail.models import Page
 
 from base.caching import FEEDS, data_version
 from members.audience import Audience, audiences_for
-from members.privacy import page_is_viewable
+from members.privacy import page_is_restricted, page_is_viewable
 from registrations.kinds import is_kind, kind_label
 from registrations.models import Occurrence, OccurrenceStatus, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
@@ -168,7 +168,7 @@ def event_feed(request, page_id):
     if page is None or not page_is_viewable(page, request) or not Occurrence.objects.filter(page_id=page_id).exists():
         raise Http404(_("Cet événement n'existe pas ou n'est pas public."))
     occurrences = Occurrence.objects.filter(page_id=page_id).select_related("page")
-    private = page.get_view_restrictions().exists()
+    private = page_is_restricted(page, request)
     return feed_response(
         request,
         occurrences,

@@ -149,7 +149,6 @@ def _start(env):
 def _load(server, url, *, bypass, headers=None, cookies=None, expect=200):
     """(req/s, CPU ms per request, errors): CLIENT_THREADS clients loop on ``url`` for SECONDS."""
     counter = iter(range(10**9))
-    deadline = time.perf_counter() + SECONDS
     done, errors = [0], [0]
     lock = threading.Lock()
     sep = "&" if "?" in url else "?"
@@ -170,6 +169,7 @@ def _load(server, url, *, bypass, headers=None, cookies=None, expect=200):
     for _ in range(WORKERS * 2):  # warm every worker
         requests.get(url, headers=headers, cookies=cookies, timeout=30)
     cpu = _cpu_seconds(server.pid)
+    deadline = time.perf_counter() + SECONDS
     pool = [threading.Thread(target=worker) for _ in range(CLIENT_THREADS)]
     started = time.perf_counter()
     for thread in pool:
