@@ -57,8 +57,9 @@ def is_cacheable_request(request):
 SEATS = "seats"
 # The tag of what every page shows from the site's settings (the footer).
 SITE = "site"
-# The tag of the public feeds (renewed with the whole cache: publication, a date cancelled or moved).
-FEEDS = "feeds"
+# The tag of what shows dates (feeds' validators, the agenda's listing): renewed with the whole
+# cache (publication, a date cancelled or moved).
+DATES = "dates"
 
 _EXACT_TAGS = {}
 _PREFIX_TAGS = []

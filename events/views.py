@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wagtail.models import Page
 
-from base.caching import FEEDS, data_version
+from base.caching import DATES, data_version
 from members.audience import Audience, audiences_for
 from members.privacy import page_is_restricted, page_is_viewable
 from registrations.kinds import is_kind, kind_label
@@ -55,7 +55,7 @@ def _shared_validators(shared_key, occurrences):
     """A public feed's validators, computed once per data version of the feeds (renewed with the
     page cache: publication, a date cancelled or moved) and at most once a page-cache lifetime
     (dates leave the window as time passes), instead of on every poll."""
-    key = f"feed-validators:{data_version(tags=[FEEDS])}:{shared_key}"
+    key = f"feed-validators:{data_version(tags=[DATES])}:{shared_key}"
     pages = caches["pages"]
     cached = pages.get(key)
     if cached is None:

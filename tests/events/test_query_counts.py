@@ -82,3 +82,43 @@ def test_footer_fragment_is_shared_and_never_personal(
             site_settings.save()
         assert "accueil@reseco.fr" in client.get("/?autre=1").content.decode()
         caches["pages"].clear()
+
+
+def test_agenda_listing_fragment_follows_what_each_visitor_may_see(
+    client, agenda, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """The agenda's listing is shared from the cache by visitors who may see the same pages, never
+    across a privacy rule: a member's listing (with a members-only page) is never served to an
+    anonymous visitor or a supplier, whoever asks first; a cancelled date shows at once."""
+    from django.contrib.auth.models import Group
+
+    from wagtail.models import PageViewRestriction
+
+    from registrations.occurrences import cancel_occurrence
+    from tests.factories import SupplierContactFactory
+    from tests.factories.events import EventPageFactory, publish
+
+    page = publish(EventPageFactory(parent=agenda, title="Réunion des référents"))
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.get(name="Membres")])
+    open_page = publish(EventPageFactory(parent=agenda, title="Journée ouverte"))
+    month = f"?vue=mois&mois={page.start:%Y-%m}"
+    member, supplier = MemberFactory(), SupplierContactFactory()
+    with override_settings(CACHES=PAGES_CACHE):
+        caches["pages"].clear()
+        for _round in range(2):  # the second round is served from the fragments the first stored
+            for user, sees in ((member, True), (None, False), (supplier, False), (member, True)):
+                client.logout()
+                if user:
+                    client.force_login(user)
+                for url in (agenda.url, agenda.url + month):
+                    html = client.get(url).content.decode()
+                    assert "Journée ouverte" in html
+                    assert ("Réunion des référents" in html) == sees, (user, url)
+        client.logout()
+        with django_assert_max_num_queries(10):  # the listing's own queries are skipped
+            client.get(agenda.url + "?autre=1")
+        with django_capture_on_commit_callbacks(execute=True):
+            cancel_occurrence(Occurrence.objects.get(page=open_page), reason="Intempéries")
+        assert "Intempéries" in client.get(agenda.url + "?autre=2").content.decode()
+        caches["pages"].clear()
