@@ -19,6 +19,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wagtail import hooks
+
 from accounts.services import is_referent_of
 from base.french_dates import safe_date
 from base.hours import hours_display
@@ -226,6 +228,12 @@ def checkin(request, token):
         result=result,
         error=error,
         registration=registration,
+        # What other apps offer on a successful check-in (the evaluations app: the survey's QR code).
+        extras=[
+            html
+            for fn in hooks.get_hooks("attendance_checkin_extra")
+            if result and (html := fn(result.registration, result.part))
+        ],
     )
     status = 200 if result else (404 if error.code == "unknown" else 400)
     response = TemplateResponse(request, "attendance/admin/checkin.html", context, status=status)

@@ -21,6 +21,7 @@ DEFAULT_LIMITS = {
     "apply": (10, 3600),  # supplier applications posted
     "search": (60, 60),  # searches
     "account": (10, 3600),  # account requests and public sign-ups posted (each sends an e-mail)
+    "newsletter": (10, 3600),  # newsletter subscriptions and confirmations posted
 }
 
 

@@ -46,7 +46,10 @@ class HomePage(DirectRouteMixin, Page):
         "trainings.TrainingIndexPage",
         "workinggroups.WorkingGroupIndexPage",
         "resources.ResourceIndexPage",
+        "jointpurchases.JointPurchaseIndexPage",
         "search.SearchPage",
+        "exchange.ExchangeIndexPage",
+        "newsletter.NewsletterIndexPage",
     ]
 
     class Meta:

@@ -49,6 +49,7 @@ ORGANISATIONS = [
         2018,
     ),
     ("Syndicat mixte Mégalis Bretagne", K.ETABLISSEMENT_PUBLIC, R.BRETAGNE, "Cesson-Sévigné", 2019),
+    ("Ville d'Angers", K.COMMUNE, R.PAYS_DE_LA_LOIRE, "Angers", 2008),  # coordinates a grouped purchase
 ]
 # A former member, so membership counts per year differ.
 FORMER = ("Ville de Cholet", K.COMMUNE, R.PAYS_DE_LA_LOIRE, "Cholet", 2009, datetime.date(2019, 12, 31))

@@ -4,13 +4,17 @@ from django.db.models import Prefetch
 
 from accounts.models import AccountRequest, Referent
 from attendance.services import certificate_registrations
+from evaluations.services import export_for as evaluation_responses
 from events.models import CalendarToken
 from helpdesk.models import Message, Question
+from jointpurchases.services import contact_data as joint_purchase_contacts
 from members.models import User
+from newsletter.services import personal_data as newsletter_personal_data
 from payments.models import Payment
 from registrations.models import Attendance, Registration
 from timesheets.models import TimeEntry
 
+from . import exchange as _exchange  # noqa: F401  (registers the exchange's part)
 from .registry import register
 
 
@@ -86,6 +90,12 @@ def registrations(user):
     ]
 
 
+@register("evaluations", order=35)
+def evaluations(user):
+    """Answers to satisfaction surveys (a fixed number of queries)."""
+    return evaluation_responses(user)
+
+
 @register("attestations", order=40)
 def certificates(user):
     return [
@@ -127,6 +137,12 @@ def helpdesk(user):
         }
         for q in questions
     ]
+
+
+@register("lettre", order=55)
+def newsletter(user):
+    """Subscriptions to the letter, with the consents given or withdrawn, and the issues received."""
+    return newsletter_personal_data(user)
 
 
 @register("paiements", order=60)
@@ -200,3 +216,9 @@ def account_requests(user):
         ],
         "referent_de": list(Referent.objects.filter(user=user).values_list("organisation__name", flat=True)),
     }
+
+
+@register("groupements_de_commandes", order=95)
+def joint_purchases(user):
+    """Grouped purchases where the person is their body's contact."""
+    return joint_purchase_contacts(user)

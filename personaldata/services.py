@@ -7,6 +7,7 @@ credit notes are legal documents and are never touched."""
 
 import json
 import re
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,12 +30,16 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from accounts.models import AccountRequest, Referent
 from base.errors import DomainError
 from base.staff import is_staff_account
+from evaluations.services import detach_responses
 from events.models import CalendarToken
 from helpdesk.models import Attachment, Message, Question, attachment_path
+from jointpurchases.services import forget_contact as forget_joint_purchase_contact
 from members.models import SupplierClaim
+from newsletter.services import forget_address as forget_newsletter_address
 from payments.models import StripeEvent
 from registrations.models import Attendance, Registration, RegistrationChange
 
+from . import exchange
 from .models import Erasure
 from .registry import exporters
 
@@ -108,6 +113,7 @@ def _anonymise_registrations(registrations, erasure, redact, main_email=None):
         )
     RegistrationChange.objects.filter(registration_id__in=ids).exclude(note="").update(note="")
     Attendance.objects.filter(registration_id__in=ids).exclude(note="").update(note="")
+    detach_responses(ids, redact)  # survey answers stay (averages unchanged), without the person
     _forget_logs(Registration, ids, redact)
     return len(ids)
 
@@ -216,6 +222,8 @@ def erase_person(user, *, actor, reason="request"):
     erasure.registrations = _anonymise_registrations(registrations, erasure, redact, main_email=original_email)
     erasure.save(update_fields=["registrations"])
     _anonymise_helpdesk(user, redact)
+    exchange.anonymise(user, redact)
+    forget_joint_purchase_contact(user, emails=addresses)  # the body's declaration stays
     _forget_stripe_events(redact, *addresses)
     CalendarToken.objects.filter(user=user).delete()
     SupplierClaim.objects.filter(user=user).delete()  # its address, and a right that dies with the account
@@ -226,6 +234,7 @@ def erase_person(user, *, actor, reason="request"):
     UserProfile.objects.filter(user=user).delete()
     _forget_account_requests(addresses)
     Referent.objects.filter(user=user).delete()
+    forget_newsletter_address(original_email, replacement=pseudonym(erasure), user=user)
 
     user.email = pseudonym(erasure)
     user.first_name = ""
@@ -254,7 +263,10 @@ def erase_email(email, *, actor, reason="request"):
     ids = list(Registration.objects.select_for_update().filter(email__iexact=email).values_list("pk", flat=True))
     registrations = Registration.objects.filter(pk__in=ids)
     requests_forgotten = _forget_account_requests({email.lower()})
-    if not ids and not requests_forgotten:
+    newsletter_forgotten = forget_newsletter_address(
+        email, replacement=f"efface-lettre-{uuid.uuid4().hex[:12]}@{PSEUDONYM_DOMAIN}"
+    )
+    if not ids and not requests_forgotten and not newsletter_forgotten:
         raise PersonalDataError(_("Aucune donnée pour cette adresse."), code="not_found", field="email")
     names = list(registrations.values_list("first_name", "last_name").distinct())
     terms = [email]
@@ -264,6 +276,7 @@ def erase_email(email, *, actor, reason="request"):
     erasure = Erasure.objects.create(actor=actor, reason=reason)
     erasure.registrations = _anonymise_registrations(registrations, erasure, redact, main_email=email)
     erasure.save(update_fields=["registrations"])
+    forget_joint_purchase_contact(None, emails=[email])
     _forget_stripe_events(redact, email)
     _forget_logins(email)
     _forget_form_submissions(email)

@@ -24,7 +24,7 @@ from registrations.models.attendance import PART_DURATION
 from resources.models import ResourceType
 from timesheets.models import Activity
 
-from . import queries
+from . import evaluations, exchange, jointpurchases, newsletter, queries
 
 NO_ORGANISATION = "none"
 
@@ -93,12 +93,17 @@ class Report:
         return [b for b in self.breakdowns.values() if section is None or b.section == section]
 
 
+# The other activities' sections, one module each: ``SECTION`` (its key), ``SECTION_LABEL`` and
+# ``figures(builder)``, which adds its figures and breakdowns for a fixed number of queries.
+ACTIVITY_SECTIONS = (newsletter, exchange, evaluations, jointpurchases)
+
 SECTIONS = {
     "activity": gettext_lazy("Réunions, événements et formations"),
     "participation": gettext_lazy("Participation"),
     "suppliers": gettext_lazy("Rencontres avec les fournisseurs"),
     "library": gettext_lazy("Ressources et assistance"),
     "time": gettext_lazy("Temps de l'équipe"),
+    **{section.SECTION: section.SECTION_LABEL for section in ACTIVITY_SECTIONS},
 }
 
 
@@ -411,6 +416,8 @@ def _compute_one(period, now):
     builder.suppliers()
     builder.library()
     builder.staff_time()
+    for section in ACTIVITY_SECTIONS:
+        section.figures(builder)
     return Report(period=period, figures=builder.figures, breakdowns=builder.breakdowns, sections=dict(SECTIONS))
 
 

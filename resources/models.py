@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -59,6 +60,10 @@ class ResourceIndexPage(ClientErrorStatusMixin, SectionIndexPage):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(library_listing(request, self))
+        # Other activities show what members may act on here (open grouped purchases, …): each
+        # `library_panel` hook returns (template name, context) or None for this request.
+        panels = (fn(request) for fn in hooks.get_hooks("library_panel"))
+        context["library_panels"] = [panel for panel in panels if panel]
         return context
 
 

@@ -34,6 +34,7 @@ from members.privacy import page_is_viewable, viewable_documents, viewable_pages
 from resources.models import ResourcePage, ResourceType
 from sectors.models import Sector
 
+from . import exchange
 from .models import SearchLog
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def facet_types():
         ("evenement", _("Événement")),
         ("formation", _("Formation")),
         (FAQ, _("Question fréquente")),
+        (exchange.EXCHANGE, exchange.LABEL),
         (OTHER, _("Page")),
         (DOCUMENT, _("Document")),
     ]
@@ -299,6 +301,7 @@ def _describe(results, request, query, type_labels):
     """Give each shown hit its URL, title, snippet and label; only shown pages load their fields."""
     shown_ids = [h["object"].pk for h in results if isinstance(h["object"], Page)]
     faq_page = _faq_page(request) if any(isinstance(h["object"], FaqEntry) for h in results) else None
+    exchange_url = exchange.base_url(request) if any(h["type"] == exchange.EXCHANGE for h in results) else ""
     specific = {p.pk: p for p in Page.objects.filter(pk__in=shown_ids).specific()} if shown_ids else {}
     for hit in results:
         obj = hit["object"]
@@ -309,6 +312,9 @@ def _describe(results, request, query, type_labels):
         elif isinstance(obj, FaqEntry):
             hit["url"] = f"{faq_page.get_url(request)}#question-{obj.pk}" if faq_page else ""
             hit["title"], hit["snippet"] = obj.question, highlight(strip_tags(obj.answer), query)
+        elif hit["type"] == exchange.EXCHANGE:
+            hit["url"] = f"{exchange_url}questions/{obj.pk}/" if exchange_url else ""
+            hit["title"], hit["snippet"] = obj.title, highlight(obj.body, query)
         else:
             page = specific.get(obj.pk, obj)
             hit["url"], hit["title"] = page.get_url(request), page.title
@@ -348,6 +354,7 @@ def _form_context(request):
     """The form's context, and the filters (shown only once there is a query)."""
     sectors = list(Sector.objects.in_use_order())
     form = SearchForm(request.GET, sectors=sectors)
+    exchange.hide_choice(form, request)
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
     return {
@@ -374,6 +381,8 @@ def search_site(request):
     promotions = promotions_for(query, request)
     promoted_ids = {p.page_id for p in promotions if p.page_id}
     hits = _hits(pages, documents, entries, promoted_ids)
+    hits += exchange.hits(request, search_terms(query), CANDIDATES)
+    hits.sort(key=lambda hit: -hit["score"])
 
     by_sector = [h for h in hits if not wanted_sector or h["sector"] == wanted_sector.pk]
     by_type = [h for h in hits if not wanted_type or h["type"] == wanted_type]

@@ -71,17 +71,14 @@ class DemoSnapshot:
 
     def restore(self):
         """The demo, committed (live_server tests, which flush the database after each test)."""
-        from django.contrib.contenttypes.models import ContentType
-        from django.db import connection
+        from django.db import connection, transaction
 
         if connection.vendor != "postgresql":
             self._load_demo()
             return
         self.dump()
-        # Content types come back with the ids the dumped rows point at.
-        self._truncate_all(keep=())
-        self._pg(["psql", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", str(self.path)])
-        ContentType.objects.clear_cache()
+        with transaction.atomic():
+            self.restore_in_transaction()
 
     def restore_in_transaction(self):
         """The demo inside the current test's transaction: gone when it rolls back."""
@@ -92,10 +89,8 @@ class DemoSnapshot:
             self._load_demo()
             return
         assert self.ready, "DemoSnapshot.dump() runs first, outside the test's transaction"
-        with connection.cursor() as cursor:
-            # Rows an earlier fixture wrote have deferred checks pending, which TRUNCATE refuses.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        self._truncate_all(keep=())
+        # Content types come back with the ids the dumped rows point at.
+        self._empty_tables(keep=())
         with connection.cursor() as cursor:
             cursor.execute(self.sql)
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -114,12 +109,23 @@ class DemoSnapshot:
     def _truncate_all(keep):
         from django.db import connection
 
-        tables = set(connection.introspection.django_table_names(only_existing=True, include_views=False))
-        tables -= set(keep)
         with connection.cursor() as cursor:
             cursor.execute(
-                "TRUNCATE {} RESTART IDENTITY CASCADE".format(", ".join(connection.ops.quote_name(t) for t in tables))
+                "TRUNCATE {} RESTART IDENTITY CASCADE".format(", ".join(map(connection.ops.quote_name, _tables(keep))))
             )
+
+    @staticmethod
+    def _empty_tables(keep):
+        """DELETE, not TRUNCATE: on tables this small, TRUNCATE's new files for 130 tables cost
+        seconds and DELETE a few milliseconds. The dump's setval() calls put the sequences back."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute("".join(f"DELETE FROM {connection.ops.quote_name(t)};" for t in _tables(keep)))
+            # The dump's ALTER TABLE … DISABLE TRIGGER refuses pending foreign-key checks: run
+            # them now (no row is left to refer to a deleted one).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     @staticmethod
     def _pg(command):
@@ -142,6 +148,13 @@ class DemoSnapshot:
             settings["NAME"],
         ]
         subprocess.run(args, env=env, check=True, capture_output=True)
+
+
+def _tables(keep):
+    from django.db import connection
+
+    tables = set(connection.introspection.django_table_names(only_existing=True, include_views=False))
+    return sorted(tables - set(keep))
 
 
 def assert_sent_to_admin_login(response, path):

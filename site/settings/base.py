@@ -42,8 +42,12 @@ INSTALLED_APPS = [
     "payments",
     "resources",
     "helpdesk",
+    "newsletter",
+    "exchange",
+    "jointpurchases",
     "attendance",
     "timesheets",
+    "evaluations",  # after attendance: its demo answers the surveys of the people present
     "reports",
     "personaldata",
     "search",

@@ -26,3 +26,6 @@ AXES_ENABLED = False
 RATE_LIMITS = {"register": (10_000, 3600), "apply": (10_000, 3600), "search": (100_000, 60), "account": (10_000, 3600)}
 # Staff's second factor is exercised by its own tests (tests/twofactor/), which switch it on.
 TWO_FACTOR_REQUIRED = False
+# The test database empties itself with DELETE rather than TRUNCATE (tests/postgresql/base.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405

@@ -4,7 +4,10 @@ from wagtail.test.utils import WagtailPageTestCase
 import pytest
 
 from events.models import EventIndexPage
+from exchange.models import ExchangeIndexPage
 from home.models import HomePage, StandardPage
+from jointpurchases.models import JointPurchaseIndexPage
+from newsletter.models import NewsletterIndexPage
 from resources.models import ResourceIndexPage
 from search.models import SearchPage
 from trainings.models import TrainingIndexPage
@@ -21,11 +24,30 @@ class TestPageTree(WagtailPageTestCase):
     def test_home_page_children(self):
         self.assertAllowedSubpageTypes(
             HomePage,
-            {StandardPage, EventIndexPage, TrainingIndexPage, WorkingGroupIndexPage, ResourceIndexPage, SearchPage},
+            {
+                StandardPage,
+                EventIndexPage,
+                TrainingIndexPage,
+                WorkingGroupIndexPage,
+                ResourceIndexPage,
+                SearchPage,
+                ExchangeIndexPage,
+                JointPurchaseIndexPage,
+                NewsletterIndexPage,
+            },
         )
 
     def test_sections_are_singletons_under_home(self):
-        for index in (EventIndexPage, TrainingIndexPage, WorkingGroupIndexPage, ResourceIndexPage, SearchPage):
+        for index in (
+            EventIndexPage,
+            TrainingIndexPage,
+            WorkingGroupIndexPage,
+            ResourceIndexPage,
+            SearchPage,
+            ExchangeIndexPage,
+            JointPurchaseIndexPage,
+            NewsletterIndexPage,
+        ):
             self.assertAllowedParentPageTypes(index, {HomePage})
             assert index.max_count == 1
 

@@ -1,0 +1,126 @@
+"""Queries of grouped purchases: listings, open calls, the coordinator's table. Each costs a fixed
+number of SQL queries whatever the number of purchases or participants."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from accounts.models import Referent
+from base.staff import is_staff
+
+from .models import JointPurchasePage, Lot, LotQuantity, Participation, ParticipationStatus
+
+
+def is_member_or_staff(user):
+    return user.is_authenticated and (is_staff(user) or user.is_member)
+
+
+def purchases():
+    return JointPurchasePage.objects.live().select_related("sector", "coordinator").order_by("interest_deadline")
+
+
+def open_calls(today=None):
+    """Live grouped purchases whose call for interest is still open."""
+    return purchases().filter(interest_deadline__gte=today or timezone.localdate())
+
+
+def listing_for(user, index):
+    """The index page's context: every live purchase for members and staff, awarded ones for others."""
+    qs = purchases().child_of(index)
+    if not is_member_or_staff(user):
+        return {"open_purchases": [], "other_purchases": list(qs.filter(awarded=True)), "members_view": False}
+    today = timezone.localdate()
+    rows = list(qs)
+    return {
+        "open_purchases": [p for p in rows if p.interest_deadline >= today],
+        "other_purchases": [p for p in rows if p.interest_deadline < today],
+        "members_view": True,
+    }
+
+
+def coordinated_ids(user):
+    """Ids of the organisations ``user`` answers for as a référent (coordinators act through them)."""
+    if not user.is_authenticated:
+        return set()
+    return set(Referent.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+def account_context(user):
+    """« Mon compte »: the open calls, and the answers of the person's organisation (3 queries)."""
+    org_id = user.organisation_id
+    answers = {}
+    if org_id:
+        answers = {
+            p.purchase_id: p for p in Participation.objects.filter(organisation_id=org_id).select_related("purchase")
+        }
+    calls = list(open_calls()) if user.is_member else []
+    others = [p for pk, p in answers.items() if pk not in {c.pk for c in calls}]
+    referent_of = coordinated_ids(user)
+    coordinated = list(
+        purchases().filter(Q(coordinator_id__in=referent_of) | Q(co_coordinators__in=referent_of)).distinct()
+    )
+    return {
+        "calls": [(call, answers.get(call.pk)) for call in calls],
+        "past_answers": others,
+        "coordinated": coordinated,
+    }
+
+
+@dataclass
+class TableRow:
+    participation: Participation
+    quantities: list  # one Decimal or None per lot, in the table's lot order
+
+
+@dataclass
+class Table:
+    lots: list
+    rows: list
+    totals: list  # (total, number of bodies) per lot, active participations only
+    status_counts: dict = field(default_factory=dict)
+    withdrawn_lots: list = field(default_factory=list)
+
+
+class RemovedLot:
+    """A lot no longer on the page whose declarations are kept."""
+
+    def __init__(self, key):
+        self.key = key
+        self.name = None
+        self.unit = ""
+
+    def get_unit_display(self):
+        return ""
+
+
+def coordinator_table(purchase):
+    """Members, their status and quantities per lot, with totals per lot (SQL sums): five queries
+    whatever the number of participants."""
+    lots = list(Lot.objects.filter(page=purchase).order_by("sort_order", "pk"))
+    participations = list(
+        Participation.objects.filter(purchase=purchase).select_related("organisation").order_by("organisation__name")
+    )
+    quantities = LotQuantity.objects.filter(participation__purchase=purchase)
+    values = {}
+    for participation_id, key, quantity in quantities.values_list("participation_id", "lot_key", "quantity"):
+        values[(participation_id, key)] = quantity
+    known = {lot.key for lot in lots}
+    removed = sorted({key for _pid, key in values if key not in known}, key=str)
+    columns = lots + [RemovedLot(key) for key in removed]
+    sums = {
+        row["lot_key"]: (row["total"], row["bodies"])
+        for row in quantities.exclude(participation__status=ParticipationStatus.WITHDRAWN)
+        .values("lot_key")
+        .annotate(total=Sum("quantity"), bodies=Count("participation", filter=Q(quantity__gt=0)))
+        .order_by()
+    }
+    status_counts = dict(
+        Participation.objects.filter(purchase=purchase).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    return Table(
+        lots=columns,
+        rows=[TableRow(p, [values.get((p.pk, lot.key)) for lot in columns]) for p in participations],
+        totals=[sums.get(lot.key, (0, 0)) for lot in columns],
+        status_counts=status_counts,
+    )

@@ -1,0 +1,5 @@
+from base.errors import DomainError
+
+
+class NewsletterError(DomainError):
+    default_code = "refused"
