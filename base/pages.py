@@ -1,5 +1,6 @@
 """What the site's section pages share: a singleton index under home, and a listing's 400."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -44,8 +45,6 @@ class DirectRouteMixin:
 
     def route(self, request, path_components):
         if len(path_components) > 1:
-            from django.contrib.contenttypes.models import ContentType
-
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
             row = (
                 Page.objects.filter(url_path=url_path, path__startswith=self.path)
