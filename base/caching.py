@@ -6,10 +6,21 @@ proxy can keep it too. Anything else (a logged-in person, a form that sets a CSR
 admin) is marked ``private`` and never stored. Publishing clears the cache (and purges the
 proxy through Wagtail's frontend cache when one is configured).
 
-Any app whose data a cached page shows (seats left, a moved date) calls ``content_changed()``
-after its change: the cache is emptied once the transaction commits. Base does not know who
-calls it; the registration engine does so for its own facts.
+Invalidation is targeted: every cached response is stored under a key that includes data
+versions (random tokens kept in the same cache), one for its own path and one per *tag* that
+apps attach to paths (``tag_path("/agenda/", "seats")``; ``tag_prefix("/calendrier/", "feeds")``).
+``invalidate(paths=…, tags=…)`` replaces those tokens once the transaction commits: the responses
+stored under the old ones are never served again and simply expire. A registration thus renews
+its owner page and the listings that show seats, and every other cached page and feed keeps being
+served. Tokens are random (never a counter), so a token evicted from the cache can never bring an
+old response back. Template fragments use the same versions (``data_version``).
+
+``content_changed()`` (and publishing) still empties the whole cache: for changes whose reach is
+not known. Base does not know who calls either; the registration engine does so for its own facts.
 """
+
+import copy
+import secrets
 
 from django.conf import settings
 from django.core.cache import caches
@@ -42,6 +53,77 @@ def is_cacheable_request(request):
     return not request.path.startswith(PRIVATE_PREFIXES)
 
 
+# The tag of the pages that show seats left (beside each owner page, which has its own version).
+SEATS = "seats"
+# The tag of what every page shows from the site's settings (the footer).
+SITE = "site"
+# The tag of what shows dates (feeds' validators, the agenda's listing): renewed with the whole
+# cache (publication, a date cancelled or moved).
+DATES = "dates"
+
+_EXACT_TAGS = {}
+_PREFIX_TAGS = []
+
+
+def tag_path(path, tag):
+    """Responses for exactly ``path`` (any query string) depend on ``tag`` (e.g. "seats")."""
+    _EXACT_TAGS.setdefault(path, set()).add(tag)
+
+
+def tag_prefix(prefix, tag):
+    """Responses for every path under ``prefix`` depend on ``tag`` (e.g. feeds on "feeds")."""
+    if (prefix, tag) not in _PREFIX_TAGS:
+        _PREFIX_TAGS.append((prefix, tag))
+
+
+def _version_key(kind, name):
+    return f"version:{kind}:{name}"
+
+
+def _version_keys(path):
+    tags = set(_EXACT_TAGS.get(path, ()))
+    tags.update(tag for prefix, tag in _PREFIX_TAGS if path.startswith(prefix))
+    return [_version_key("path", path)] + sorted(_version_key("tag", tag) for tag in tags)
+
+
+def _versions(keys):
+    """The current token of each key (one round trip; missing ones are created)."""
+    cache = caches["pages"]
+    found = cache.get_many(keys)
+    missing = {key: secrets.token_hex(4) for key in keys if key not in found}
+    for key, token in missing.items():
+        # add(): two processes creating the same token at once keep the first one.
+        if not cache.add(key, token, timeout=None):
+            missing[key] = cache.get(key, token)
+    found.update(missing)
+    return [found[key] for key in keys]
+
+
+def data_version(*, paths=(), tags=()):
+    """A string that changes whenever ``invalidate`` touches one of ``paths`` or ``tags``: part
+    of the key of anything cached from that data (template fragments)."""
+    keys = [_version_key("path", p) for p in paths] + [_version_key("tag", t) for t in tags]
+    return ".".join(_versions(keys)) if keys else ""
+
+
+def page_cache_prefix(path):
+    """The page cache's key prefix for ``path``: its own version and its tags' versions."""
+    return f"{settings.CACHE_MIDDLEWARE_KEY_PREFIX}.{'.'.join(_versions(_version_keys(path)))}"
+
+
+def _renew(paths, tags):
+    keys = [_version_key("path", p) for p in paths] + [_version_key("tag", t) for t in tags]
+    if keys:
+        caches["pages"].set_many({key: secrets.token_hex(4) for key in keys}, timeout=None)
+
+
+def invalidate(*, paths=(), tags=()):
+    """Cached responses of ``paths`` and of the paths tagged with ``tags`` are stale once the
+    transaction commits (immediately outside one)."""
+    paths, tags = tuple(paths), tuple(tags)
+    transaction.on_commit(lambda: _renew(paths, tags))
+
+
 class AnonymousCacheUpdateMiddleware(UpdateCacheMiddleware):
     """First in MIDDLEWARE: stores cacheable anonymous responses; marks the others private."""
 
@@ -55,9 +137,14 @@ class AnonymousCacheUpdateMiddleware(UpdateCacheMiddleware):
                 patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_SECONDS)
             else:
                 patch_cache_control(response, private=True, no_cache=True)
-        if not is_cacheable_request(request) or response.cookies:
+        prefix = getattr(request, "_page_cache_prefix", None)
+        if prefix is None or not is_cacheable_request(request) or response.cookies:
             return response
-        return super().process_response(request, response)
+        # The key prefix holds the data versions read before the view ran: a change during the
+        # rendering stores this response under versions that are already out of date.
+        scoped = copy.copy(self)
+        scoped.key_prefix = prefix
+        return UpdateCacheMiddleware.process_response(scoped, request, response)
 
 
 class AnonymousCacheFetchMiddleware(FetchFromCacheMiddleware):
@@ -71,7 +158,10 @@ class AnonymousCacheFetchMiddleware(FetchFromCacheMiddleware):
         if not is_cacheable_request(request):
             request._cache_update_cache = False
             return None
-        return super().process_request(request)
+        request._page_cache_prefix = page_cache_prefix(request.path)
+        scoped = copy.copy(self)
+        scoped.key_prefix = request._page_cache_prefix
+        return FetchFromCacheMiddleware.process_request(scoped, request)
 
 
 def _is_authenticated(request):

@@ -1,5 +1,6 @@
 """What the site's section pages share: a singleton index under home, and a listing's 400."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -34,3 +35,25 @@ class ClientErrorStatusMixin:
         if getattr(response, "context_data", None) and response.context_data.get("filters_invalid"):
             response.status_code = 400
         return response
+
+
+class DirectRouteMixin:
+    """For the site's root page: a page two or more levels down is found by its URL path in one
+    lookup (and its specific row in a second), instead of one child lookup and one specific
+    lookup per level. The page's own ``route`` still decides (live or not); a path that names no
+    page (a sub-route of a page, say) falls back to Wagtail's level-by-level routing."""
+
+    def route(self, request, path_components):
+        if len(path_components) > 1:
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            row = (
+                Page.objects.filter(url_path=url_path, path__startswith=self.path)
+                .values_list("pk", "content_type_id")
+                .first()
+            )
+            model = ContentType.objects.get_for_id(row[1]).model_class() if row else None
+            if model is not None:
+                page = model.objects.filter(pk=row[0]).first()
+                if page is not None:
+                    return page.route(request, [])
+        return super().route(request, path_components)

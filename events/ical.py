@@ -5,13 +5,22 @@ occurrence moved or cancelled by hand is an override with the same UID and a REC
 Other occurrences (single events, training runs, a personal feed's entries) are one VEVENT each.
 Everything is read in a fixed number of queries: the occurrences (with their pages), then the
 event pages of the recurring series among them.
+
+Public feeds (``feed_bytes``) serialise each page's VEVENTs once per change: they read plain rows
+(ids and last changes, no Page instance), and look up each page's serialised VEVENTs in the cache
+under a key made of what they are built from (the page's rows and their last change, its URL,
+publication and series SEQUENCE). Only the pages whose key is new are built, with the library,
+and stored; the calendar's own lines and its VTIMEZONE are serialised by the library around them.
 """
 
 import datetime
+import functools
+import hashlib
 from collections import defaultdict
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -64,9 +73,7 @@ def load_series(page_ids):
     return {page.pk: page for page in pages}
 
 
-def build_calendar(occurrences, *, name, request, include_online_url=False, as_series=True):
-    """A Calendar of ``occurrences`` (a list with ``page`` selected). ``as_series`` groups the
-    rows of recurring event pages into RRULE series; a personal feed lists rows one by one."""
+def _calendar(name):
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -74,21 +81,105 @@ def build_calendar(occurrences, *, name, request, include_online_url=False, as_s
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
+    return cal
+
+
+def _add_page(cal, page_id, rows, series, *, request, include_online_url):
+    page = series.get(page_id)
+    if page is not None:
+        _add_series(cal, page, rows, request=request, include_online_url=include_online_url)
+    else:
+        for occ in rows:
+            cal.add_component(
+                _event(occ, uid=occurrence_uid(occ.pk), request=request, include_online_url=include_online_url)
+            )
+
+
+def build_calendar(occurrences, *, name, request, include_online_url=False, as_series=True):
+    """A Calendar of ``occurrences`` (a list with ``page`` selected). ``as_series`` groups the
+    rows of recurring event pages into RRULE series; a personal feed lists rows one by one."""
+    cal = _calendar(name)
     by_page = defaultdict(list)
     for occ in occurrences:
         by_page[occ.page_id].append(occ)
     series = load_series(list(by_page)) if as_series and by_page else {}
     for page_id, rows in by_page.items():
-        page = series.get(page_id)
-        if page is not None:
-            _add_series(cal, page, rows, request=request, include_online_url=include_online_url)
-        else:
-            for occ in rows:
-                cal.add_component(
-                    _event(occ, uid=occurrence_uid(occ.pk), request=request, include_online_url=include_online_url)
-                )
+        _add_page(cal, page_id, rows, series, request=request, include_online_url=include_online_url)
     add_timezones(cal)
     return cal
+
+
+FRAGMENT_SECONDS = 7 * 24 * 3600  # keys name the data they were built from: never stale, only unused
+
+
+def _fragment_key(page_id, page_rows, page_data, sequence):
+    """The cache key of a page's serialised VEVENTs: everything they are built from."""
+    url_path, published = page_data
+    parts = [settings.SITE_URL, PRODID, str(page_id), url_path, str(published), str(sequence)]
+    parts += [f"{pk}:{changed.isoformat()}" for pk, changed in page_rows]
+    return "ical:vevents:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+@functools.cache
+def _timezone_lines():
+    """The VTIMEZONE of the site's zone, serialised once per process (it depends on no data)."""
+    cal = icalendar.Calendar()
+    event = icalendar.Event()
+    event.add("dtstart", datetime.datetime(2026, 1, 1, 9, tzinfo=local_zone()))
+    cal.add_component(event)
+    add_timezones(cal)
+    return b"".join(tz.to_ical() for tz in cal.walk("VTIMEZONE"))
+
+
+def feed_bytes(occurrences, *, name):
+    """The public iCalendar of ``occurrences`` (a queryset), the page's VEVENTs read from the
+    cache when their data has not changed since they were serialised. Same content as
+    ``build_calendar(...).to_ical()`` with ``as_series``, without the online links."""
+    rows = list(
+        occurrences.order_by("start", "pk").values_list(
+            "pk", "page_id", "updated_at", "page__url_path", "page__last_published_at", "page__series_state__sequence"
+        )
+    )
+    by_page, page_data, sequences = {}, {}, {}
+    for pk, page_id, changed, url_path, published, sequence in rows:
+        by_page.setdefault(page_id, []).append((pk, changed))
+        page_data[page_id] = (url_path, published)
+        sequences[page_id] = sequence
+    keys = {
+        page_id: _fragment_key(page_id, page_rows, page_data[page_id], sequences.get(page_id))
+        for page_id, page_rows in by_page.items()
+    }
+    found = cache.get_many(list(keys.values())) if keys else {}
+    missing = [page_id for page_id, key in keys.items() if key not in found]
+    if missing:
+        found.update(_serialise_pages(missing, by_page, keys))
+    cal = _calendar(name)
+    head = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    fragments = [found[keys[page_id]] for page_id in by_page]
+    timezones = _timezone_lines() if any(uses_tz for _lines, uses_tz in fragments) else b""
+    return head[: -len(end)] + timezones + b"".join(lines for lines, _uses_tz in fragments) + end
+
+
+def _serialise_pages(page_ids, by_page, keys):
+    """Build and store the VEVENTs of ``page_ids`` (two queries for them all)."""
+    from registrations.models import Occurrence
+
+    wanted = [pk for page_id in page_ids for pk, _changed in by_page[page_id]]
+    occurrences = defaultdict(list)
+    for occ in Occurrence.objects.filter(pk__in=wanted).select_related("page").order_by("start", "pk"):
+        occurrences[occ.page_id].append(occ)
+    series = load_series(page_ids)
+    built = {}
+    for page_id in page_ids:
+        cal = icalendar.Calendar()
+        # No request: the page's URL comes from the cached site root paths (no Site lookup), and
+        # ``public_url`` puts it at SITE_URL whoever asked.
+        _add_page(cal, page_id, occurrences[page_id], series, request=None, include_online_url=False)
+        lines = b"".join(component.to_ical() for component in cal.subcomponents)
+        built[keys[page_id]] = (lines, b"TZID=" in lines)
+    cache.set_many(built, FRAGMENT_SECONDS)
+    return built
 
 
 def add_timezones(cal):

@@ -3,6 +3,7 @@ engine's rows joined to their pages, in a fixed number of queries whatever their
 
 import calendar
 import datetime
+import hashlib
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -11,12 +12,15 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
+from base.caching import DATES, data_version
+from base.templatetags.fragments import cached_fragment
 from members.audience import Audience, audiences_for
-from members.privacy import viewable_pages
+from members.privacy import page_is_restricted, refused_page_paths, viewable_pages
 from registrations.kinds import kind_label, registered_kinds
 from registrations.models import Occurrence, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
@@ -150,6 +154,24 @@ def month_grid(first, occurrences):
     return weeks
 
 
+def listing_key(request, view, filters, month):
+    """The cache key of the agenda's listing (base.templatetags.fragments): the dates' data
+    version (renewed by publication and by a date cancelled or moved; the fragment lives a
+    page-cache lifetime, as dates pass), what is asked (view, filters, month, page number) and
+    what this visitor may see (the restricted pages they may not open). The listing shows
+    nothing about the person: two visitors with the same key see the same dates."""
+    parts = [
+        view,
+        filters.query(),
+        f"{month:%Y-%m}" if month else "",
+        request.GET.get("page") or "1",
+        "|".join(refused_page_paths(request)),
+        get_language() or "",
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+    return f"fragment:agenda:{data_version(tags=[DATES])}:{digest}"
+
+
 def agenda_context(request, index):
     view = request.GET.get("vue") or "liste"
     filters = AgendaFilters(request.GET)
@@ -157,7 +179,6 @@ def agenda_context(request, index):
     if view not in VIEWS:
         notices.append(_("Cet affichage n'existe pas ; voici la liste."))
         view = "liste"
-    occurrences = filters.apply(visible_occurrences(request))
     now = timezone.now()
     context = {
         "view": view,
@@ -167,8 +188,15 @@ def agenda_context(request, index):
         "filter_query": filters.query(),
         "feed_url": public_feed_url(filters),
     }
+    first = parse_month(request.GET.get("mois"), notices) if view == "mois" else None
+    key = listing_key(request, view, filters, first)
+    html = cached_fragment(key)
+    if html is not None:
+        context.update(month=first, listing_html=html)
+        return context
+    context["listing_key"] = key
+    occurrences = filters.apply(visible_occurrences(request))
     if view == "mois":
-        first = parse_month(request.GET.get("mois"), notices)
         last = (first + datetime.timedelta(days=32)).replace(day=1)
         zone = local_zone()
         start = datetime.datetime.combine(first, datetime.time(0), zone)
@@ -221,7 +249,7 @@ def event_context(request, page):
     has_dates = bool(upcoming) or page.occurrences.exists()
     return {
         "feed_url": reverse("events:event_feed", kwargs={"page_id": page.pk}) if has_dates else None,
-        "feed_is_public": not page.get_view_restrictions().exists(),
+        "feed_is_public": not page_is_restricted(page, request),
         "next_occurrences": upcoming,
         "is_registered": registered,
         "may_take_part": page.audience in audiences_for(request.user),

@@ -5,8 +5,10 @@ and the personal token feed. Conditional GETs answer 304 from validators compute
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect
@@ -17,8 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wagtail.models import Page
 
+from base.caching import DATES, data_version
 from members.audience import Audience, audiences_for
-from members.privacy import page_is_viewable
+from members.privacy import page_is_restricted, page_is_viewable
 from registrations.kinds import is_kind, kind_label
 from registrations.models import Occurrence, OccurrenceStatus, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
@@ -26,7 +29,7 @@ from sectors.models import Sector
 from workinggroups.models import WorkingGroupPage
 
 from . import conf
-from .ical import build_calendar
+from .ical import build_calendar, feed_bytes
 from .models import CalendarToken
 from .queries import AgendaFilters, public_feed_occurrences
 
@@ -48,6 +51,19 @@ def _validators(occurrences, also_changed=None):
     return quote_etag(hashlib.sha256(raw.encode()).hexdigest()[:32]), last
 
 
+def _shared_validators(shared_key, occurrences):
+    """A public feed's validators, computed once per data version of the feeds (renewed with the
+    page cache: publication, a date cancelled or moved) and at most once a page-cache lifetime
+    (dates leave the window as time passes), instead of on every poll."""
+    key = f"feed-validators:{data_version(tags=[DATES])}:{shared_key}"
+    pages = caches["pages"]
+    cached = pages.get(key)
+    if cached is None:
+        cached = _validators(occurrences)
+        pages.set(key, cached, settings.PAGE_CACHE_SECONDS)
+    return cached
+
+
 def _not_modified(request, etag, last):
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
@@ -57,23 +73,41 @@ def _not_modified(request, etag, last):
 
 
 def feed_response(
-    request, occurrences, *, name, filename, private=False, online_links=False, as_series=True, also_changed=None
+    request,
+    occurrences,
+    *,
+    name,
+    filename,
+    private=False,
+    online_links=False,
+    as_series=True,
+    also_changed=None,
+    shared_key=None,
 ):
     """The feed of ``occurrences``. ``private``: personal, never stored by shared caches;
-    ``online_links``: carries the connection links (only the personal feed of registered people)."""
+    ``online_links``: carries the connection links (only the personal feed of registered people);
+    ``shared_key``: names a public feed (its filters), whose validators are then computed once
+    per data version."""
     occurrences = _window(occurrences)
-    etag, last = _validators(occurrences, also_changed)
+    if shared_key is None or private or online_links or not as_series:
+        etag, last = _validators(occurrences, also_changed)
+    else:
+        etag, last = _shared_validators(shared_key, occurrences)
     if _not_modified(request, etag, last):
         response = HttpResponseNotModified()
     else:
-        cal = build_calendar(
-            list(occurrences.order_by("start", "pk")),
-            name=name,
-            request=request,
-            include_online_url=online_links,
-            as_series=as_series,
-        )
-        response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+        if online_links or not as_series:
+            cal = build_calendar(
+                list(occurrences.order_by("start", "pk")),
+                name=name,
+                request=request,
+                include_online_url=online_links,
+                as_series=as_series,
+            )
+            body = cal.to_ical()
+        else:
+            body = feed_bytes(occurrences, name=name)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
     response["ETag"] = etag
     if last:
@@ -90,14 +124,21 @@ def feed_response(
 def public_feed(request):
     filters = AgendaFilters(request.GET)
     occurrences = filters.apply(public_feed_occurrences())
-    return feed_response(request, occurrences, name=_("RESECO — agenda"), filename="reseco-agenda")
+    return feed_response(
+        request,
+        occurrences,
+        name=_("RESECO — agenda"),
+        filename="reseco-agenda",
+        shared_key=f"agenda?{filters.query()}",
+    )
 
 
 @require_GET
 def sector_feed(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
     occurrences = public_feed_occurrences().filter(page__eventpage__sector=sector)
-    return feed_response(request, occurrences, name=_("RESECO — %(name)s") % {"name": sector.name}, filename=slug)
+    name = _("RESECO — %(name)s") % {"name": sector.name}
+    return feed_response(request, occurrences, name=name, filename=slug, shared_key=f"sector:{slug}")
 
 
 @require_GET
@@ -105,7 +146,8 @@ def kind_feed(request, kind):
     if not is_kind(kind):
         raise Http404(_("Ce type d'événement n'existe pas."))
     occurrences = public_feed_occurrences().filter(kind=kind)
-    return feed_response(request, occurrences, name=_("RESECO — %(name)s") % {"name": kind_label(kind)}, filename=kind)
+    name = _("RESECO — %(name)s") % {"name": kind_label(kind)}
+    return feed_response(request, occurrences, name=name, filename=kind, shared_key=f"kind:{kind}")
 
 
 @require_GET
@@ -114,7 +156,8 @@ def working_group_feed(request, slug):
     if group is None:
         raise Http404(_("Ce groupe de travail n'existe pas."))
     occurrences = public_feed_occurrences().filter(page__eventpage__working_group=group)
-    return feed_response(request, occurrences, name=_("RESECO — %(name)s") % {"name": group.title}, filename=slug)
+    name = _("RESECO — %(name)s") % {"name": group.title}
+    return feed_response(request, occurrences, name=name, filename=slug, shared_key=f"group:{slug}")
 
 
 @require_GET
@@ -125,8 +168,15 @@ def event_feed(request, page_id):
     if page is None or not page_is_viewable(page, request) or not Occurrence.objects.filter(page_id=page_id).exists():
         raise Http404(_("Cet événement n'existe pas ou n'est pas public."))
     occurrences = Occurrence.objects.filter(page_id=page_id).select_related("page")
-    private = page.get_view_restrictions().exists()
-    return feed_response(request, occurrences, name=page.title, filename=f"evenement-{page_id}", private=private)
+    private = page_is_restricted(page, request)
+    return feed_response(
+        request,
+        occurrences,
+        name=page.title,
+        filename=f"evenement-{page_id}",
+        private=private,
+        shared_key=f"event:{page_id}",
+    )
 
 
 @require_GET

@@ -8,6 +8,19 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         neutralise_formulas_in_wagtail_exports()
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import SiteSettings
+
+        for signal in (post_save, post_delete):
+            signal.connect(site_settings_changed, sender=SiteSettings, dispatch_uid=f"home.site_settings.{id(signal)}")
+
+
+def site_settings_changed(**kwargs):
+    """The footer (shared from the cache) shows the site's settings: renew it."""
+    from base.caching import SITE, invalidate
+
+    invalidate(tags=[SITE])
 
 
 def neutralise_formulas_in_wagtail_exports():

@@ -8,11 +8,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from base.blocks import BaseStreamBlock
+from base.pages import DirectRouteMixin
 
 from .queries import homepage_sections
 
 
-class HomePage(Page):
+class HomePage(DirectRouteMixin, Page):
     """The site's root page: the network's mission, next events, latest guides, groups' news."""
 
     intro = models.CharField(

@@ -113,3 +113,16 @@ def page_is_viewable(page, request):
 
 def document_is_viewable(document, request):
     return not any(document.collection.path.startswith(path) for path in refused_collection_paths(request))
+
+
+def page_is_restricted(page, request):
+    """Whether a view restriction (the page's own or an ancestor's) applies to ``page``, whoever
+    asks: read once per request from plain rows (the same answer as
+    ``page.get_view_restrictions().exists()``, which costs two queries per call)."""
+    if getattr(page, "alias_of_id", None):
+        return page.get_view_restrictions().exists()  # an alias follows its source page
+    paths = getattr(request, "_privacy_restricted_paths", None)
+    if paths is None:
+        paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+        request._privacy_restricted_paths = paths
+    return any(page.path.startswith(path) for path in paths)

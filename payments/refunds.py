@@ -151,6 +151,10 @@ def _share_of(amount, share):
 
 def on_registration_confirmed(sender, registration, previous_status=None, actor=None, **kwargs):
     """Someone on the waiting list got a seat: issue the invoice they asked for, or ask them to pay."""
+    if not previous_status:
+        # A registration confirmed as it is created has no payment yet: no query while its
+        # occurrence is locked.
+        return
     for payment in Payment.objects.filter(registration=registration, status=PaymentStatus.PENDING):
         if payment.method == PaymentMethod.INVOICE:
             issue_invoice(payment)

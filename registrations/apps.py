@@ -12,7 +12,7 @@ class RegistrationsConfig(AppConfig):
         # Signals and hooks need the models, which load once the app registry is ready.
         from base.caching import content_changed
 
-        from . import receivers  # noqa: F401
+        from . import receivers
         from .signals import (
             occurrence_cancelled,
             occurrence_rescheduled,
@@ -20,7 +20,10 @@ class RegistrationsConfig(AppConfig):
             registration_confirmed,
         )
 
-        # Seats left and dates are shown on cached pages: every change of the engine's facts
-        # empties the page cache through base's mechanism (no app above has to listen).
-        for signal in (registration_confirmed, registration_cancelled, occurrence_cancelled, occurrence_rescheduled):
+        # Dates are shown on every cached listing and feed: cancelling or moving one empties the
+        # page cache through base's mechanism (no app above has to listen). A seat taken or freed
+        # changes only the pages that show seats: the owner page and what apps tag "seats".
+        for signal in (occurrence_cancelled, occurrence_rescheduled):
             signal.connect(content_changed, dispatch_uid=f"registrations.content_changed.{id(signal)}")
+        for signal in (registration_confirmed, registration_cancelled):
+            signal.connect(receivers.seats_changed, dispatch_uid=f"registrations.seats_changed.{id(signal)}")

@@ -240,7 +240,13 @@ def _cache(prefix, redis_db):
             "LOCATION": f"{base}/{redis_db}",
             "KEY_PREFIX": prefix,
         }
-    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
+    # Room for every page's serialised VEVENTs (events/ical.py) and the pages' data versions:
+    # Django's default of 300 entries would evict them on every feed of 1,000 events.
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": prefix,
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
 
 
 # "pages" holds anonymous pages and public feeds (home/caching.py); it is cleared on publish.

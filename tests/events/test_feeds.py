@@ -314,10 +314,17 @@ def test_personal_feed(client, agenda, series):
     assert client.get(reverse("events:regenerate_token")).status_code == 405
 
 
-def count_queries(client, django_assert_max_num_queries, url):
+def count_queries(client, django_assert_max_num_queries, url, *, cold=False):
+    """Queries of one GET of ``url``; ``cold``: with no page's VEVENTs serialised yet."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    if cold:
+        from wagtail.models import Site
+
+        cache.clear()
+        Site.get_site_root_paths()  # cached by Wagtail in the same cache, whatever the feed
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
@@ -328,12 +335,17 @@ def test_feed_query_count_does_not_grow(client, agenda, django_assert_max_num_qu
     make_events(agenda, 10, recurring=2)
     url = reverse("events:public_feed")
     client.get(url)  # the site's root paths are cached after the first request
-    small = count_queries(client, django_assert_max_num_queries, url)
+    small = count_queries(client, django_assert_max_num_queries, url, cold=True)
+    small_warm = count_queries(client, django_assert_max_num_queries, url)
     # Ten times as many events, recurring ones with their many dates (`make bench`: 1,000).
     make_events(agenda, 90, recurring=8, start=paris(2030, 2, 1, 9))
     assert Occurrence.objects.count() >= 200
-    big = count_queries(client, django_assert_max_num_queries, url)
+    client.get(url)
+    big = count_queries(client, django_assert_max_num_queries, url, cold=True)
+    big_warm = count_queries(client, django_assert_max_num_queries, url)
+    # Built from nothing, and with every page's VEVENTs already serialised (plain rows only).
     assert small == big <= 5
+    assert small_warm == big_warm <= 3
     cal = parse(client.get(url).content)
     assert len([e for e in cal.walk("VEVENT") if "RRULE" in e]) == 10
 
