@@ -1,10 +1,11 @@
 """The editors' screens: every survey with its response rate, and the results of one run or of
 every run of a page (a training), with charts, comments and an XLSX export."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import slugify
@@ -15,6 +16,7 @@ from wagtail.models import Page
 from base.french_dates import french_datetime
 from base.staff import admin_context, require_staff
 
+from . import services
 from .exports import to_xlsx
 from .models import Stage, Survey
 from .results import results
@@ -84,6 +86,19 @@ def survey_results(request, survey_id):
         *_scope(survey_id=survey_id),
         export_url=reverse("evaluations_admin:survey_export", kwargs={"survey_id": survey_id}),
     )
+
+
+def confirm_invitations(request, survey_id):
+    """Who will get the survey's link, by name and in number; the link goes once an editor confirms."""
+    require_staff(request)
+    survey = _survey(survey_id)
+    people = services.people_to_invite(survey).order_by("last_name", "first_name", "pk")
+    if request.method == "POST":
+        sent = services.confirm_invitations(survey, actor=request.user)
+        messages.success(request, _("Questionnaire envoyé à %(count)s personne(s).") % {"count": sent})
+        return redirect("evaluations_admin:survey", survey_id=survey.pk)
+    context = admin_context(request, _("Envoyer le questionnaire"), survey=survey, people=people, count=people.count())
+    return TemplateResponse(request, "evaluations/admin/confirm_invitations.html", context)
 
 
 def page_results(request, page_id):

@@ -2,6 +2,7 @@
 one survey per occurrence and stage (« à chaud », « à froid »), the invitations sent and the
 responses, one per registration, with one answer row per question (block id)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -180,6 +181,17 @@ class Survey(models.Model):
     opens_at = models.DateTimeField(_("ouverte le"))
     closes_at = models.DateTimeField(_("close le"))
     summary_sent_at = models.DateTimeField(_("synthèse envoyée le"), null=True, blank=True)
+    # Nobody is e-mailed before an editor has seen who will be: the periodic job invites only
+    # the people of surveys an editor confirmed (and, after that, people marked present later).
+    invitations_confirmed_at = models.DateTimeField(_("invitations confirmées le"), null=True, blank=True)
+    invitations_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invitations confirmées par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:

@@ -284,6 +284,21 @@ def open_due_surveys(*, now=None):
     return created
 
 
+def people_to_invite(survey):
+    """The people present at the survey's date who have not been sent its link yet."""
+    already = Invitation.objects.filter(survey=survey, registration=OuterRef("pk"))
+    return attended_registrations([survey.occurrence_id]).exclude(Exists(already))
+
+
+def confirm_invitations(survey, *, actor, now=None):
+    """An editor, having seen who they are, lets the survey's link go to the people present."""
+    now = now or timezone.now()
+    Survey.objects.filter(pk=survey.pk, invitations_confirmed_at__isnull=True).update(
+        invitations_confirmed_at=now, invitations_confirmed_by=actor
+    )
+    return send_invitations(now=now)
+
+
 def send_invitations(*, now=None):
     """Invites, once each, the people present at the occurrences of the open surveys. Each
     invitation is recorded before its e-mail is enqueued (on commit): running twice sends nothing
@@ -292,16 +307,15 @@ def send_invitations(*, now=None):
 
     now = now or timezone.now()
     sent = 0
-    open_surveys = Survey.objects.filter(opens_at__lte=now, closes_at__gt=now).values_list("pk", flat=True)
+    open_surveys = Survey.objects.filter(
+        opens_at__lte=now, closes_at__gt=now, invitations_confirmed_at__isnull=False
+    ).values_list("pk", flat=True)
     for survey_id in list(open_surveys):
         with transaction.atomic():
             survey = Survey.objects.select_for_update(skip_locked=True).filter(pk=survey_id).first()
             if survey is None:  # another run is inviting for it now
                 continue
-            already = Invitation.objects.filter(survey=survey, registration=OuterRef("pk"))
-            ids = list(
-                attended_registrations([survey.occurrence_id]).exclude(Exists(already)).values_list("pk", flat=True)
-            )
+            ids = list(people_to_invite(survey).values_list("pk", flat=True))
             if not ids:
                 continue
             Invitation.objects.bulk_create(

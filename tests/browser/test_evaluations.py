@@ -55,6 +55,8 @@ def test_answer_from_the_email_on_a_phone_then_read_the_results(small_phone, bro
     occurrence, (maelle, _hugo) = ended_run
     mail.outbox.clear()
     call_command("send_evaluations", stdout=io.StringIO())
+    Survey.objects.filter(occurrence=occurrence).update(invitations_confirmed_at=timezone.now())
+    call_command("send_evaluations", stdout=io.StringIO())
     message = next(m for m in mail.outbox if m.to == [maelle.email])
     link = message.body.split("Donner mon avis : ")[1].split()[0]
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
