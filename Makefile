@@ -59,9 +59,9 @@ run: demo ## Install, migrate, load the demo site (when it changed) and serve ht
 worker: ## Run the background task worker (e-mails, .ics)
 	$(MANAGE) db_worker
 
-# The generated-input campaigns run a fifth of their examples in `make test` (CI); `make test-full`
+# The generated-input campaigns run a tenth of their examples in `make test` (CI); `make test-full`
 # (nightly) runs them all: the fuzzing of every public form and listing, and the random edit sequences.
-FUZZ_EXAMPLES_SCALE ?= 0.2
+FUZZ_EXAMPLES_SCALE ?= 0.1
 HYPOTHESIS_EXAMPLES ?= 25
 export FUZZ_EXAMPLES_SCALE HYPOTHESIS_EXAMPLES
 

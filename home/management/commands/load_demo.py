@@ -4,7 +4,8 @@ Idempotent: every step finds or updates its rows by a natural key, so running it
 leaves the same rows. The database remembers the version it holds (a hash of the demo code and
 of the migrations): when nothing changed, `load_demo` says so and stops (``--force`` reloads).
 Background work the loading causes (search index, reference index, e-mails) runs inline, so
-the demo is searchable as soon as the command ends, without waiting for the task worker.
+the demo is searchable as soon as the command ends, without waiting for the task worker; index
+updates run once per object at the end of each app's step (home/demo_tasks.py).
 """
 
 import hashlib
@@ -21,9 +22,10 @@ from django.test.utils import override_settings
 
 from wagtail.models import Site
 
+from home.demo_tasks import run_index_updates
 from home.models import DemoVersion
 
-INLINE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+INLINE_TASKS = {"default": {"BACKEND": "home.demo_tasks.DemoTaskBackend"}}
 
 
 class Demo:
@@ -107,6 +109,7 @@ class Command(BaseCommand):
                 module = importlib.import_module(f"{app.name}.demo")
                 with transaction.atomic():
                     module.load(demo)
+                    run_index_updates()
         DemoVersion.objects.exclude(version=version).delete()
         DemoVersion.objects.update_or_create(version=version)
         self.stdout.write(self.style.SUCCESS("Site de démonstration prêt."))
