@@ -25,5 +25,6 @@ class SectorsConfig(AppConfig):
     verbose_name = _("Secteurs")
 
     def ready(self):
-        # After wagtailsearch's own tables exist: connected for every app's migrate, deduplicated.
-        post_migrate.connect(index_sectors, dispatch_uid="sectors_search_index")
+        # post_migrate is sent once per app after every migration has run (wagtailsearch's tables
+        # exist by then): listening to this app's alone indexes once, not once per installed app.
+        post_migrate.connect(index_sectors, sender=self, dispatch_uid="sectors_search_index")

@@ -192,11 +192,19 @@ def test_registrations_and_waiting_list_are_correct_across_two_processes(servers
 
 def test_control_without_the_lock_two_processes_overbook(transactional_db):
     """The control: the same race against servers whose engine lock is removed
-    (``tests/unlocked_wsgi.py``) confirms more people than there are seats."""
+    (``tests/unlocked_wsgi.py``) confirms more people than there are seats.
+
+    Seeing it needs the four workers to count seats at the same moment; a machine starved of CPU
+    can feed them one request at a time, so the race runs up to three times (each on a new date):
+    one overbooking proves the point, since with the lock none is possible."""
+    confirmed = []
     with two_servers("tests.unlocked_wsgi:application") as (a, b):
-        occurrence, _sessions, _path, _responses = _race(a, b)
-    confirmed = Registration.objects.filter(occurrence=occurrence, status=S.CONFIRMED).count()
-    assert confirmed > SEATS, "sans verrou, la course devrait sur-réserver : le test ne prouverait rien"
+        for _ in range(3):
+            occurrence, _sessions, _path, _responses = _race(a, b)
+            confirmed.append(Registration.objects.filter(occurrence=occurrence, status=S.CONFIRMED).count())
+            if confirmed[-1] > SEATS:
+                break
+    assert max(confirmed) > SEATS, f"sans verrou, la course devrait sur-réserver : {confirmed}"
 
 
 def test_the_same_webhook_event_delivered_to_both_processes_is_fulfilled_once(servers):
