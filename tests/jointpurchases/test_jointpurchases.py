@@ -11,12 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from jointpurchases import services
+from jointpurchases import reminders, services
 from jointpurchases.models import LotQuantity, Participation, ParticipationStatus, ReminderSent
 from jointpurchases.services import JointPurchaseError, declare, parse_quantity
 from tests.factories import EditorFactory, MemberFactory, OrganisationFactory, SupplierContactFactory
@@ -333,25 +334,34 @@ def test_once_awarded_the_page_is_public_and_cookie_free(client, home_page):
 # ------------------------------------------------------------------------------ coordinator
 
 
-def test_coordinator_table_totals_and_constant_queries(client, purchase):
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_coordinator_table_and_exports_cost_the_same_queries_for_10_and_1000_bodies(client, purchase):
     coordinator = coordinator_referent(purchase)
     client.force_login(coordinator)
     url = purchase.url + "coordination/"
+    urls = (url, url + "export/csv/", url + "export/xlsx/")
     first_ten = add_participants(purchase, 10, quantity=Decimal("2.5"))
     client.get(url)  # warm caches (site root, etc.)
-    with CaptureQueriesContext(connection) as small:
-        response = client.get(url)
-    assert response.status_code == 200
-    table = response.context["table"]
+    small = [_queries(client, u) for u in urls]
+    table = small[0][0].context["table"]
     assert [total for total, _bodies in table.totals] == [Decimal("25.00"), Decimal("25.00")]
-    add_participants(purchase, 90, quantity=Decimal("1"))
+    add_participants(purchase, 990, quantity=Decimal("1"))
     Participation.objects.filter(pk=first_ten[0].pk).update(status=ParticipationStatus.WITHDRAWN)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(url)
-    assert len(response.context["table"].rows) == 100
-    assert len(large) == len(small)
-    totals = response.context["table"].totals
-    assert totals[0][0] == Decimal("25.00") - Decimal("2.5") + 90 and totals[0][1] == 99
+    large = [_queries(client, u) for u in urls]
+    assert [n for _response, n in large] == [n for _response, n in small]
+    assert len(large[0][0].context["table"].rows) == 1000
+    totals = large[0][0].context["table"].totals
+    assert totals[0][0] == Decimal("25.00") - Decimal("2.5") + 990 and totals[0][1] == 999
+    csv_rows = large[1][0].content.decode("utf-8-sig").splitlines()
+    assert len(csv_rows) == 1 + 1000 + 1  # header, bodies, totals
+    sheet = load_workbook(io.BytesIO(large[2][0].content)).active
+    assert sheet.max_row == 1002 and sheet.cell(1002, sheet.max_column).value == Decimal("1012.5")
 
 
 def test_only_coordinators_and_staff_see_the_table(client, purchase, member):
@@ -400,39 +410,108 @@ def test_message_to_all_participants(client, purchase, mailoutbox, django_captur
 # ------------------------------------------------------------------------------ reminders
 
 
-def test_deadline_reminders_once_each(purchase, mailoutbox, django_capture_on_commit_callbacks):
+def _run_reminders(capture):
+    with capture(execute=True):
+        call_command("send_joint_purchase_reminders", stdout=io.StringIO())
+
+
+def test_member_reminders_wait_for_a_confirmation_of_who_gets_them(
+    client, purchase, mailoutbox, django_capture_on_commit_callbacks
+):
     from accounts.models import Referent
 
-    coordinator = coordinator_referent(purchase, email="coord@angers.fr")
+    coordinator = coordinator_referent(purchase, email="coord@angers.fr", first_name="Claire", last_name="Coord")
     answered = add_participants(purchase, 1)[0]
-    silent = MemberFactory(email="silent@laval.fr")
+    silent = MemberFactory(email="silent@laval.fr", organisation=OrganisationFactory(name="Ville de Laval"))
     Referent.objects.create(organisation=silent.organisation, user=silent)
     without_referent = MemberFactory(email="nobody@brest.fr")  # no référent: nobody to remind
+    url = purchase.url + "coordination/rappels/"
 
     with time_machine.travel(datetime.date(2026, 3, 10), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("send_joint_purchase_reminders", stdout=io.StringIO())
+        _run_reminders(django_capture_on_commit_callbacks)
         assert mailoutbox == []  # 21 days before: too early
     with time_machine.travel(datetime.date(2026, 3, 26), tick=False):
+        _run_reminders(django_capture_on_commit_callbacks)
+        # The coordinator is reminded of its own deadline at once; the silent body is not.
+        assert [m.to for m in mailoutbox] == [["coord@angers.fr"]]
+        assert url in mailoutbox[0].body
+        client.force_login(silent)
+        assert client.get(url).status_code == 403
+        client.force_login(coordinator)
+        page = client.get(url).content.decode()
+        assert "Ville de Laval" in page and "silent@laval.fr" in page and "1 collectivité" in page
+        assert answered.contact_email not in page and without_referent.email not in page
+        due = reminders.due_member_reminders(purchase)
+        assert [(r.phase, r.count) for r in due] == [("interest", 1)]
+        form = {"phase": "interest", "deadline": "2026-03-31", "fingerprint": due[0].fingerprint}
+
+        assert client.post(url, {**form, "fingerprint": "0" * 64}).status_code == 409  # not the list shown
+        assert client.post(url, {**form, "deadline": "31/03/2026\r\nBcc: x@y.fr"}).status_code == 400
+        assert client.post(url, {**form, "phase": "<script>"}).status_code == 400
+        assert len(mailoutbox) == 1 and not ReminderSent.objects.filter(kind="member").exists()
+
         with django_capture_on_commit_callbacks(execute=True):
-            call_command("send_joint_purchase_reminders", stdout=io.StringIO())
-        recipients = sorted(m.to[0] for m in mailoutbox)
-        assert recipients == ["coord@angers.fr", "silent@laval.fr"]
-        assert answered.contact_email not in recipients and without_referent.email not in recipients
-        assert "Appel à manifestation d'intérêt" in mailoutbox[0].body
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("send_joint_purchase_reminders", stdout=io.StringIO())  # a second run: nothing more
+            response = client.post(url, form)
+        assert response.status_code == 302
+        assert [m.to for m in mailoutbox[1:]] == [["silent@laval.fr"]]
+        assert "Appel à manifestation d'intérêt" in mailoutbox[1].body
+        row = ReminderSent.objects.get(kind="member")
+        assert row.confirmed_by == coordinator and row.sent_at is not None
+        assert "Claire Coord" in client.get(url).content.decode()
+        _run_reminders(django_capture_on_commit_callbacks)
+        _run_reminders(django_capture_on_commit_callbacks)  # twice: nothing more
+        assert client.post(url, form).status_code == 400  # nobody left to remind
         assert len(mailoutbox) == 2
-    purchase.interest_deadline = datetime.date(2026, 4, 30)  # the deadline moves: a new reminder
+
+    purchase.interest_deadline = datetime.date(2026, 4, 30)  # the deadline moves: new reminders
     purchase.save_revision().publish()
-    with (
-        time_machine.travel(datetime.date(2026, 4, 25), tick=False),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        call_command("send_joint_purchase_reminders", stdout=io.StringIO())
-    assert len(mailoutbox) == 4
+    with time_machine.travel(datetime.date(2026, 4, 25), tick=False):
+        _run_reminders(django_capture_on_commit_callbacks)
+        assert [m.to for m in mailoutbox[2:]] == [["coord@angers.fr"]]  # members wait again
+        client.force_login(EditorFactory())  # an editor may confirm too
+        due = reminders.due_member_reminders(purchase)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url, {"phase": "interest", "deadline": "2026-04-30", "fingerprint": due[0].fingerprint}
+            )
+        assert response.status_code == 302
+    assert [m.to for m in mailoutbox[3:]] == [["silent@laval.fr"]]
     assert ReminderSent.objects.count() == 4
-    assert coordinator.email in {m.to[0] for m in mailoutbox[2:]}
+
+
+def test_a_body_that_answers_after_the_confirmation_is_not_reminded(purchase, member, mailoutbox):
+    from accounts.models import Referent
+
+    Referent.objects.create(organisation=member.organisation, user=member)
+    editor = EditorFactory()
+    with time_machine.travel(datetime.date(2026, 3, 26), tick=False):
+        due = reminders.due_member_reminders(purchase)
+        with pytest.raises(JointPurchaseError) as error:
+            reminders.confirm_reminders(
+                purchase, phase="interest", deadline=due[0].deadline, fingerprint=due[0].fingerprint, actor=member
+            )
+        assert error.value.code == "forbidden"
+        # Confirmed, then the body declares before the job sends: no reminder goes.
+        ReminderSent.objects.create(
+            purchase=purchase,
+            phase="interest",
+            deadline=due[0].deadline,
+            kind="member",
+            organisation=member.organisation,
+            confirmed_at=timezone.now(),
+            confirmed_by=editor,
+        )
+        post = {lots(purchase)[0].key: Decimal(3)}
+        declare(
+            purchase,
+            organisation=member.organisation,
+            actor=member,
+            quantities=post,
+            contact_name="x",
+            contact_email="x@exemple.fr",
+        )
+        assert reminders.send_confirmed_reminders() == 0
+    assert mailoutbox == []
 
 
 # ------------------------------------------------------------------------------ « Mon compte », library
