@@ -37,7 +37,7 @@ def open_joint_purchases(request):
 @hooks.register("register_page_header_buttons")
 def reminders_button(page, user, view_name, next_url=None):
     """« Rappels » on a live grouped purchase: the editors confirm its reminders to members there."""
-    if page.live and page.specific_class is JointPurchasePage and is_staff(user):
+    if page.live and page.specific_class is JointPurchasePage and is_staff(user) and page.url:
         yield Button(
             _("Rappels aux membres"),
             page.url + page.specific.reverse_subpage("reminders"),

@@ -586,3 +586,10 @@ def test_the_calendar_must_be_in_order(purchase):
     with pytest.raises(ValidationError) as error:
         purchase.clean()
     assert "convention_deadline" in error.value.message_dict
+
+
+def test_the_editors_reach_the_reminders_from_the_admin(client, purchase):
+    client.force_login(EditorFactory())
+    body = client.get(f"/admin/pages/{purchase.pk}/edit/").content.decode()
+    assert "Rappels aux membres" in body and purchase.url + "coordination/rappels/" in body
+    assert client.get(purchase.url + "coordination/rappels/").status_code == 200
