@@ -2,6 +2,8 @@
 the editors review and publish), and changes it while it is still a draft. Anonymous visitors
 are sent to log in; other accounts get a French refusal (403)."""
 
+import html
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
@@ -49,7 +51,7 @@ def _gate(index, request):
 
 def _initial(page):
     """The form's values from a draft (its latest revision)."""
-    paragraphs = [strip_tags(part) for part in page.summary.split("</p>")]
+    paragraphs = [html.unescape(strip_tags(part)) for part in page.summary.split("</p>")]
     initial = {
         "title": page.title,
         "sector": page.sector_id,

@@ -29,14 +29,18 @@ def may_propose(user):
     return Referent.objects.filter(user=user, organisation_id=user.organisation_id).exists()
 
 
+def _proposals(organisation_id):
+    """Never-published grouped purchases that a person of the body proposed (an editor's own
+    drafts for the body are not the members' to change)."""
+    return JointPurchasePage.objects.filter(
+        coordinator_id=organisation_id, owner__organisation_id=organisation_id, first_published_at__isnull=True
+    )
+
+
 def proposals_of(organisation_id):
     """The grouped purchases proposed by (coordinated by) this body that were never published,
     with their review state (two queries)."""
-    pages = list(
-        JointPurchasePage.objects.filter(coordinator_id=organisation_id, first_published_at__isnull=True)
-        .select_related("sector")
-        .order_by("-latest_revision_created_at", "-pk")
-    )
+    pages = list(_proposals(organisation_id).select_related("sector").order_by("-latest_revision_created_at", "-pk"))
     states = {
         int(state.object_id): state.status
         for state in WorkflowState.objects.filter(
@@ -61,7 +65,7 @@ def review_status(state):
 def editable_proposal(index, pk, user):
     """The draft ``pk`` that ``user`` may still change, or a JointPurchaseError: « not_found »
     (not a proposal of their body under this index), « published » (the editors published it)."""
-    page = JointPurchasePage.objects.child_of(index).filter(pk=pk).first()
+    page = JointPurchasePage.objects.child_of(index).filter(pk=pk, owner__organisation_id=user.organisation_id).first()
     if page is None or not may_propose(user) or page.coordinator_id != user.organisation_id:
         raise JointPurchaseError(_("Cette proposition n'existe pas ou n'est pas la vôtre."), code="not_found")
     if page.first_published_at is not None or page.live:

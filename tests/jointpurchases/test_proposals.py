@@ -52,7 +52,7 @@ def data(sector, **extra):
     return {
         "title": "Café équitable 2027",
         "sector": str(sector.pk),
-        "summary": "Du café pour nos agents.\n\nCommerce équitable et bio.",
+        "summary": "Du café pour l'ensemble des agents.\n\nCommerce équitable et bio.",
         "interest_deadline": "2026-04-30",
         "convention_deadline": "2026-06-15",
         "tender_deadline": "2026-09-01",
@@ -92,7 +92,7 @@ def test_a_referent_proposes_a_draft_that_goes_to_the_editors(client, index, ref
         ("Café en grains", "kg"),
         ("Café moulu", "kg"),
     ]
-    assert page.summary == "<p>Du café pour nos agents.</p><p>Commerce équitable et bio.</p>"
+    assert page.summary == "<p>Du café pour l&#x27;ensemble des agents.</p><p>Commerce équitable et bio.</p>"
     assert page.convention.collection.name == "Documents réservés aux membres"
     # Submitted to the « Relecture avant publication » workflow: the editors are told.
     assert page.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
@@ -113,6 +113,7 @@ def test_the_referent_changes_the_draft_until_an_editor_publishes_it(client, ind
     edit_url = f"{URL}{page.pk}/"
     form = client.get(edit_url).content.decode()
     assert "Café en grains" in form and "Commerce équitable et bio." in form
+    assert "l&#x27;ensemble des agents" in form and "&amp;#x27;" not in form  # typed text, back as typed
     response = client.post(edit_url, data(sector, title="Café équitable", lot_2_name="", lot_2_unit=""))
     assert response.status_code == 302
     page.refresh_from_db()
@@ -192,3 +193,8 @@ def test_hostile_input_saves_nothing_harmful(client, index, referent, sector):
     assert client.post(f"{URL}{page.pk}/", data(sector, title="Détourné")).status_code == 404
     assert page.get_latest_revision_as_object().title == "Café Bcc: x@y.fr"
     assert client.get(f"{URL}{Page.objects.get(depth=2).pk}/").status_code == 404  # not a proposal
+    # An editor's own draft for a body is not its référent's to change.
+    client.force_login(referent)
+    page.owner = EditorFactory()
+    page.save(update_fields=["owner"])
+    assert client.get(f"{URL}{page.pk}/").status_code == 404
