@@ -18,7 +18,7 @@ from wagtail.models import Page, WorkflowState
 from accounts.models import Referent
 from members.services import members_documents_collection
 
-from .models import JointPurchasePage, Lot
+from .models import PHASE_FIELDS, JointPurchasePage, Lot
 from .services import JointPurchaseError
 
 
@@ -94,7 +94,7 @@ def _apply(page, data, lots, convention, actor):
     page.title = data["title"]
     page.summary = summary_html(data["summary"])
     page.sector = data["sector"]
-    for name in ("interest_deadline", "convention_deadline", "tender_deadline", "award_deadline", "execution_start"):
+    for _phase, name in PHASE_FIELDS:
         setattr(page, name, data.get(name))
     existing = list(page.lots.all()) if page.pk else []
     page.lots = [_lot(existing[i] if i < len(existing) else None, name, unit) for i, (name, unit) in enumerate(lots)]

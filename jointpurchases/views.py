@@ -17,6 +17,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from . import exports
+from . import reminders as reminders_service
 from .forms import DeclarationForm, MessageForm, ReminderConfirmForm, StatusForm, lot_field_name
 from .models import Participation
 from .queries import coordinator_table, format_quantity, is_member_or_staff
@@ -290,8 +291,6 @@ def export(purchase, request, fmt):
 def reminders(purchase, request):
     """The member reminders due soon: which bodies, their contacts, how many; nothing goes to
     them before the coordinator or an editor confirms here (one phase at a time)."""
-    from . import reminders as reminders_service  # the periodic job's module: loaded on use
-
     user = request.user
     if not may_coordinate(user, purchase):
         return _refused(request, purchase, message=_("Les rappels sont réservés au coordonnateur du groupement."))
