@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from attendance.services import checkin_token
 from evaluations import services
 from evaluations.models import Answer, EvaluationSettings, Response
-from registrations.models import Attendance, AttendanceStatus, Registration
+from registrations.models import Attendance, AttendanceStatus, Registration, RegistrationSource, RegistrationStatus
 from tests.factories import MemberFactory
 from tests.factories.attendance import RegistrationFactory, paris
 from tests.factories.evaluations import CHOICE, RATING, RECOMMEND, TEXT, SurveyFactory, respond
@@ -101,7 +101,20 @@ def _participants(run, survey, count):
     so that 1,000 participants take well under a second."""
     occurrence = run["occurrence"]
     parts = list(occurrence.parts.all())
-    registrations = Registration.objects.bulk_create(RegistrationFactory.build_batch(count, occurrence=occurrence))
+    start = Registration.objects.count()
+    registrations = Registration.objects.bulk_create(
+        [
+            Registration(
+                occurrence=occurrence,
+                first_name="Camille",
+                last_name=f"Participante {start + n}",
+                email=f"participante{start + n}@exemple.fr",
+                status=RegistrationStatus.CONFIRMED,
+                source=RegistrationSource.SELF,
+            )
+            for n in range(count)
+        ]
+    )
     Attendance.objects.bulk_create(
         [Attendance(registration=r, part=p, status=AttendanceStatus.PRESENT) for r in registrations for p in parts]
     )
