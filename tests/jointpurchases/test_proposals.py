@@ -198,3 +198,18 @@ def test_hostile_input_saves_nothing_harmful(client, index, referent, sector):
     page.owner = EditorFactory()
     page.save(update_fields=["owner"])
     assert client.get(f"{URL}{page.pk}/").status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_changes_requested_by_an_editor_then_resubmitted(client, index, referent, sector):
+    client.force_login(referent)
+    client.post(URL, data(sector))
+    page = JointPurchasePage.objects.get()
+    state = page.current_workflow_state
+    state.current_task_state.task.specific.on_action(state.current_task_state, EditorFactory(), "reject")
+    assert "modifications demandées" in client.get("/compte/").content.decode()
+    assert client.post(f"{URL}{page.pk}/", data(sector, lot_3_name="Thé", lot_3_unit="kg")).status_code == 302
+    page.refresh_from_db()
+    assert page.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert [lot.name for lot in page.get_latest_revision_as_object().lots.all()][-1] == "Thé"
+    assert "en attente de relecture" in client.get("/compte/").content.decode()
