@@ -77,6 +77,8 @@ PHASE_FIELDS = [
     (Phase.AWARD, "award_deadline"),
     (Phase.EXECUTION, "execution_start"),
 ]
+# The phases whose deadline concerns every member body (the others are the coordinator's).
+MEMBER_PHASES = (Phase.INTEREST, Phase.CONVENTION)
 
 
 def calendar_errors(dates):

@@ -25,12 +25,9 @@ from accounts.models import Referent
 from members.models import Organisation
 
 from . import conf, tasks
-from .models import PHASE_FIELDS, Participation, ParticipationStatus, Phase, ReminderKind, ReminderSent
+from .models import MEMBER_PHASES, PHASE_FIELDS, Participation, ParticipationStatus, Phase, ReminderKind, ReminderSent
 from .queries import member_contacts, purchases
 from .services import JointPurchaseError, may_coordinate
-
-# The phases whose deadline concerns every member body (the others are the coordinator's).
-MEMBER_PHASES = (Phase.INTEREST, Phase.CONVENTION)
 
 
 def _deadlines(purchase, today, days):

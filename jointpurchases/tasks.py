@@ -12,7 +12,7 @@ from django_tasks import task
 from accounts.models import Referent
 from base.french_dates import french_date
 
-from .models import CoordinatorMessage, JointPurchasePage, Participation, Phase, ReminderKind
+from .models import MEMBER_PHASES, CoordinatorMessage, JointPurchasePage, Participation, Phase, ReminderKind
 from .queries import member_contacts
 
 
@@ -71,7 +71,8 @@ def send_reminder(purchase_id, phase, deadline, kind, organisation_id):
         "deadline": french_date(day),
         "coordinator": kind == ReminderKind.COORDINATOR,
         "url": _page_url(purchase),
-        "reminders_url": _page_url(purchase, purchase.reverse_subpage("reminders")),
+        # The coordinator confirms the reminders of the phases that concern the members.
+        "reminders_url": _page_url(purchase, purchase.reverse_subpage("reminders")) if phase in MEMBER_PHASES else "",
     }
     subject, body = _render("reminder", context)
     send_mail(subject, body, None, to)
