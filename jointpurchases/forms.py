@@ -1,10 +1,11 @@
 import re
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import conf as helpdesk_conf
-from helpdesk.forms import AttachmentsField, attachment_rules
+from helpdesk.forms import AttachmentsField
 from members.models import Organisation
 from sectors.models import Sector
 
@@ -152,7 +153,10 @@ class ProposalForm(forms.Form):
     def __init__(self, *args, today, has_convention=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        help_text = attachment_rules()
+        help_text = _("Un fichier %(types)s de %(size)s au plus.") % {
+            "types": ", ".join(ext.upper() for ext in helpdesk_conf.ALLOWED_EXTENSIONS),
+            "size": filesizeformat(helpdesk_conf.MAX_ATTACHMENT_SIZE),
+        }
         if has_convention:
             help_text = _("Laissez vide pour garder la convention déjà jointe. ") + help_text
         self.fields["convention"].help_text = help_text

@@ -82,7 +82,8 @@ def test_only_a_member_bodys_referent_may_propose(client, index):
 def test_a_referent_proposes_a_draft_that_goes_to_the_editors(client, index, referent, sector):
     editor = EditorFactory(email="editeur@reseco.fr")
     client.force_login(referent)
-    assert client.get(URL).status_code == 200
+    form = client.get(URL)
+    assert form.status_code == 200 and "Un fichier PDF, DOCX" in form.content.decode()
     response = client.post(URL, {**data(sector), "convention": pdf()})
     assert response.status_code == 302 and response["Location"].endswith("/compte/#groupements")
     page = JointPurchasePage.objects.get()
