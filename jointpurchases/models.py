@@ -24,8 +24,9 @@ from wagtail.search import index
 from base.pages import SectionIndexPage
 
 
-class JointPurchaseIndexPage(SectionIndexPage):
-    """/achats-groupes/: the grouped purchases of the network."""
+class JointPurchaseIndexPage(RoutablePageMixin, SectionIndexPage):
+    """/achats-groupes/: the grouped purchases of the network; a member body's référent proposes
+    one at /achats-groupes/proposer/ (a draft that the editors review and publish)."""
 
     subpage_types = ["jointpurchases.JointPurchasePage"]
 
@@ -38,6 +39,18 @@ class JointPurchaseIndexPage(SectionIndexPage):
         context = super().get_context(request, *args, **kwargs)
         context.update(listing_for(request.user, self))
         return context
+
+    @path("proposer/", name="propose")
+    def propose_view(self, request):
+        from . import proposal_views
+
+        return proposal_views.propose(self, request)
+
+    @path("proposer/<int:pk>/", name="edit_proposal")
+    def edit_proposal_view(self, request, pk):
+        from . import proposal_views
+
+        return proposal_views.edit(self, request, pk)
 
 
 class Unit(models.TextChoices):
@@ -64,6 +77,21 @@ PHASE_FIELDS = [
     (Phase.AWARD, "award_deadline"),
     (Phase.EXECUTION, "execution_start"),
 ]
+# The phases whose deadline concerns every member body (the others are the coordinator's).
+MEMBER_PHASES = (Phase.INTEREST, Phase.CONVENTION)
+
+
+def calendar_errors(dates):
+    """{field: French message} for the phases of ``dates`` ({field name: date or None}) that come
+    before an earlier phase (the admin's form and the members' proposal form share it)."""
+    previous, errors = None, {}
+    for phase, name in PHASE_FIELDS:
+        value = dates.get(name)
+        if value and previous and value < previous[1]:
+            errors[name] = _("Cette étape doit suivre la précédente (%(phase)s).") % {"phase": previous[0].label}
+        if value:
+            previous = (phase, value)
+    return errors
 
 
 class JointPurchasePage(RoutablePageMixin, Page):
@@ -184,13 +212,7 @@ class JointPurchasePage(RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
-        previous, errors = None, {}
-        for phase, name in PHASE_FIELDS:
-            value = getattr(self, name)
-            if value and previous and value < previous[1]:
-                errors[name] = _("Cette étape doit suivre la précédente (%(phase)s).") % {"phase": previous[0].label}
-            if value:
-                previous = (phase, value)
+        errors = calendar_errors({name: getattr(self, name) for _phase, name in PHASE_FIELDS})
         if errors:
             raise ValidationError(errors)
 
@@ -234,6 +256,12 @@ class JointPurchasePage(RoutablePageMixin, Page):
         from . import views
 
         return views.coordination(self, request)
+
+    @path("coordination/rappels/", name="reminders")
+    def reminders_view(self, request):
+        from . import views
+
+        return views.reminders(self, request)
 
     @path("coordination/export/<str:fmt>/", name="export")
     def export_view(self, request, fmt):
@@ -357,18 +385,30 @@ class ReminderKind(models.TextChoices):
 
 
 class ReminderSent(models.Model):
-    """A reminder sent before a deadline, so that running the command twice sends nothing more."""
+    """A reminder before a deadline, recorded before it goes, so that running the command twice
+    sends nothing more. A reminder to member bodies exists only once an editor or the
+    coordinator has seen the list of bodies and confirmed it (``confirmed_at``); ``sent_at`` is
+    set when the job (or the confirmation) sends it."""
 
     purchase = models.ForeignKey(JointPurchasePage, on_delete=models.CASCADE, related_name="reminders")
     phase = models.CharField(max_length=16, choices=Phase.choices)
     deadline = models.DateField()
     kind = models.CharField(max_length=16, choices=ReminderKind.choices)
     organisation = models.ForeignKey("members.Organisation", on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("rappel envoyé")
-        verbose_name_plural = _("rappels envoyés")
+        verbose_name = _("rappel d'échéance")
+        verbose_name_plural = _("rappels d'échéance")
         constraints = [
             models.UniqueConstraint(
                 fields=["purchase", "phase", "deadline", "kind", "organisation"], name="jointpurchase_reminder_once"

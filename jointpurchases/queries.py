@@ -47,7 +47,9 @@ def coordinated_ids(user):
 
 
 def account_context(user):
-    """« Mon compte »: the open calls, and the answers of the person's organisation (3 queries)."""
+    """« Mon compte »: the open calls, the answers of the person's organisation, and for its
+    référents the grouped purchases they proposed with their review state (a fixed number of
+    queries)."""
     org_id = user.organisation_id
     answers = {}
     if org_id:
@@ -60,17 +62,37 @@ def account_context(user):
     coordinated = list(
         purchases().filter(Q(coordinator_id__in=referent_of) | Q(co_coordinators__in=referent_of)).distinct()
     )
+    can_propose = bool(org_id and org_id in referent_of and user.is_member)
+    if can_propose:
+        from .proposals import proposals_of  # proposals reads the workflow's states: loaded on use
+
     return {
         "calls": [(call, answers.get(call.pk)) for call in calls],
         "past_answers": others,
         "coordinated": coordinated,
+        "can_propose": can_propose,
+        "proposals": proposals_of(org_id) if can_propose else [],
     }
+
+
+def format_quantity(value):
+    """1200.50 → « 1 200,5 » (narrow no-break space between thousands)."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():,f}" if value == value.to_integral() else f"{value:,.2f}".rstrip("0")
+    return text.replace(",", "\u202f").replace(".", ",")
 
 
 @dataclass
 class TableRow:
     participation: Participation
     quantities: list  # one Decimal or None per lot, in the table's lot order
+
+    @property
+    def cells(self):
+        """The quantities as the table shows them (formatted here: a template filter per cell
+        costs seconds on a thousand rows)."""
+        return [format_quantity(value) if value is not None else "—" for value in self.quantities]
 
 
 @dataclass
@@ -124,3 +146,19 @@ def coordinator_table(purchase):
         totals=[sums.get(lot.key, (0, 0)) for lot in columns],
         status_counts=status_counts,
     )
+
+
+def member_contacts(purchase, organisation_ids):
+    """{organisation id: addresses} a member reminder goes to: the body's contact for this
+    purchase when it gave one, else its référents (two queries whatever the number of bodies)."""
+    contacts = dict(
+        Participation.objects.filter(purchase=purchase, organisation_id__in=organisation_ids)
+        .exclude(contact_email="")
+        .values_list("organisation_id", "contact_email")
+    )
+    referents = {}
+    for org_id, email in Referent.objects.filter(organisation_id__in=organisation_ids).values_list(
+        "organisation_id", "user__email"
+    ):
+        referents.setdefault(org_id, set()).add(email)
+    return {pk: sorted({contacts[pk]} if pk in contacts else referents.get(pk, set())) for pk in organisation_ids}

@@ -12,7 +12,8 @@ from django_tasks import task
 from accounts.models import Referent
 from base.french_dates import french_date
 
-from .models import CoordinatorMessage, JointPurchasePage, Participation, Phase, ReminderKind
+from .models import MEMBER_PHASES, CoordinatorMessage, JointPurchasePage, Participation, Phase, ReminderKind
+from .queries import member_contacts
 
 
 def _page_url(page, suffix=""):
@@ -49,16 +50,11 @@ def send_coordinator_message(message_id):
 
 
 def reminder_recipients(purchase, kind, organisation_id):
-    referents = list(Referent.objects.filter(organisation_id=organisation_id).values_list("user__email", flat=True))
     if kind == ReminderKind.COORDINATOR:
-        return sorted(set(referents))
-    contact = (
-        Participation.objects.filter(purchase=purchase, organisation_id=organisation_id)
-        .exclude(contact_email="")
-        .values_list("contact_email", flat=True)
-        .first()
-    )
-    return sorted({contact} if contact else set(referents))
+        return sorted(
+            set(Referent.objects.filter(organisation_id=organisation_id).values_list("user__email", flat=True))
+        )
+    return member_contacts(purchase, [organisation_id])[organisation_id]
 
 
 @task()
@@ -75,6 +71,8 @@ def send_reminder(purchase_id, phase, deadline, kind, organisation_id):
         "deadline": french_date(day),
         "coordinator": kind == ReminderKind.COORDINATOR,
         "url": _page_url(purchase),
+        # The coordinator confirms the reminders of the phases that concern the members.
+        "reminders_url": _page_url(purchase, purchase.reverse_subpage("reminders")) if phase in MEMBER_PHASES else "",
     }
     subject, body = _render("reminder", context)
     send_mail(subject, body, None, to)

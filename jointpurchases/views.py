@@ -17,9 +17,10 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from . import exports
-from .forms import DeclarationForm, MessageForm, StatusForm, lot_field_name
+from . import reminders as reminders_service
+from .forms import DeclarationForm, MessageForm, ReminderConfirmForm, StatusForm, lot_field_name
 from .models import Participation
-from .queries import coordinator_table, is_member_or_staff
+from .queries import coordinator_table, format_quantity, is_member_or_staff
 from .services import JointPurchaseError, may_coordinate, send_message, set_status
 from .services import declare as declare_service
 
@@ -36,7 +37,14 @@ def never_cache(view):
     return wrapper
 
 
-ERROR_STATUS = {"other_organisation": 403, "not_member": 403, "forbidden": 403, "closed": 403, "conflict": 409}
+ERROR_STATUS = {
+    "other_organisation": 403,
+    "not_member": 403,
+    "forbidden": 403,
+    "closed": 403,
+    "conflict": 409,
+    "changed": 409,
+}
 
 
 def _refused(request, purchase, *, message=None, status=403):
@@ -77,14 +85,6 @@ def _initial(participation, lots, user):
         if lot.key in values:
             initial[lot_field_name(lot)] = format_quantity(values[lot.key])
     return initial
-
-
-def format_quantity(value):
-    """1200.50 → « 1 200,5 » (narrow no-break space between thousands)."""
-    if value is None:
-        return ""
-    text = f"{value.normalize():,f}" if value == value.to_integral() else f"{value:,.2f}".rstrip("0")
-    return text.replace(",", "\u202f").replace(".", ",")
 
 
 def purchase_page(purchase, request, *, form=None, status=200):
@@ -270,7 +270,7 @@ def coordination(purchase, request, *, declaration_form=None, status=200):
             "declare_url": purchase.url + purchase.reverse_subpage("declare"),
             "export_csv": purchase.url + purchase.reverse_subpage("export", kwargs={"fmt": "csv"}),
             "export_xlsx": purchase.url + purchase.reverse_subpage("export", kwargs={"fmt": "xlsx"}),
-            "status_form": StatusForm(),
+            "reminders_url": purchase.url + purchase.reverse_subpage("reminders"),
             "base_url": purchase.url,
             "sent_messages": list(purchase.messages.all()[:10]),
         },
@@ -285,3 +285,40 @@ def export(purchase, request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     return exports.export(purchase, coordinator_table(purchase), fmt)
+
+
+@never_cache
+def reminders(purchase, request):
+    """The member reminders due soon: which bodies, their contacts, how many; nothing goes to
+    them before the coordinator or an editor confirms here (one phase at a time)."""
+    user = request.user
+    if not may_coordinate(user, purchase):
+        return _refused(request, purchase, message=_("Les rappels sont réservés au coordonnateur du groupement."))
+    url = purchase.url + purchase.reverse_subpage("reminders")
+    status, error = 200, None
+    if request.method == "POST":
+        form = ReminderConfirmForm(request.POST)
+        if form.is_valid():
+            try:
+                sent = reminders_service.confirm_reminders(
+                    purchase,
+                    phase=form.cleaned_data["phase"],
+                    deadline=form.cleaned_data["deadline"],
+                    fingerprint=form.cleaned_data["fingerprint"],
+                    actor=user,
+                )
+            except JointPurchaseError as exception:
+                status, error = ERROR_STATUS.get(exception.code, 400), exception.message
+            else:
+                messages.success(request, _("Rappel envoyé à %(count)d collectivité(s).") % {"count": sent})
+                return redirect(url)
+        else:
+            status, error = 400, _("Cette confirmation est incomplète : rechargez la page et recommencez.")
+    context = {
+        "page": purchase,
+        "due": reminders_service.due_member_reminders(purchase),
+        "error": error,
+        "base_url": purchase.url,
+        "coordination_url": purchase.url + purchase.reverse_subpage("coordination"),
+    }
+    return TemplateResponse(request, "jointpurchases/reminders.html", context, status=status)

@@ -1,9 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.widgets import Button
 
+from base.staff import is_staff
 from members.account import AccountSection
 
+from .models import JointPurchasePage
 from .queries import account_context, open_calls
 
 
@@ -29,3 +32,15 @@ def open_joint_purchases(request):
     if not calls:
         return None
     return "jointpurchases/library_panel.html", {"calls": calls}
+
+
+@hooks.register("register_page_header_buttons")
+def reminders_button(page, user, view_name, next_url=None):
+    """« Rappels » on a live grouped purchase: the editors confirm its reminders to members there."""
+    if page.live and page.specific_class is JointPurchasePage and is_staff(user) and page.url:
+        yield Button(
+            _("Rappels aux membres"),
+            page.url + page.specific.reverse_subpage("reminders"),
+            icon_name="mail",
+            priority=87,
+        )

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import Collection, CollectionViewRestriction, GroupCollectionPermission, GroupPagePermission, Page
 
 from .models import EDITORS_GROUP, MEMBERS_GROUP, SUPPLIERS_GROUP, Organisation, User
 from .permissions import staff_keys
@@ -25,6 +25,23 @@ def editor_group():
 def members_only_groups():
     """Who may see members-only pages and documents: the members, and the staff who publish them."""
     return [member_group(), editor_group()]
+
+
+MEMBERS_COLLECTION = "Documents réservés aux membres"
+
+
+@transaction.atomic
+def members_documents_collection():
+    """The collection whose documents only members may download (created once, idempotent)."""
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=MEMBERS_COLLECTION).first()
+    if collection is None:
+        collection = root.add_child(name=MEMBERS_COLLECTION)
+    restriction, _created = CollectionViewRestriction.objects.get_or_create(
+        collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+    )
+    restriction.groups.add(*members_only_groups())
+    return collection
 
 
 @transaction.atomic

@@ -3,25 +3,12 @@ restrictions so editors see and change it in the admin."""
 
 from django.db import transaction
 
-from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+from wagtail.models import PageViewRestriction
 
-from members.services import members_only_groups
+from members.services import MEMBERS_COLLECTION, members_documents_collection, members_only_groups
 
-MEMBERS_COLLECTION = "Documents réservés aux membres"
-
-
-@transaction.atomic
-def members_documents_collection():
-    """The collection whose documents only members may download (created once, idempotent)."""
-    root = Collection.get_first_root_node()
-    collection = root.get_children().filter(name=MEMBERS_COLLECTION).first()
-    if collection is None:
-        collection = root.add_child(name=MEMBERS_COLLECTION)
-    restriction, _created = CollectionViewRestriction.objects.get_or_create(
-        collection=collection, restriction_type=CollectionViewRestriction.GROUPS
-    )
-    restriction.groups.add(*members_only_groups())
-    return collection
+# Moved down to members/ (grouped purchases store their conventions there too); kept importable here.
+__all__ = ["MEMBERS_COLLECTION", "members_documents_collection", "is_restricted", "restrict_to_members"]
 
 
 def is_restricted(page):

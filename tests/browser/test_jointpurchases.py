@@ -1,5 +1,5 @@
-"""Grouped purchases in a browser, on the demo site: a deadline reminder (time-travelled) brings
-a member to the Angers coffee call, she declares her body's needs the French way, corrects them,
+"""Grouped purchases in a browser, on the demo site: a deadline reminder (time-travelled, confirmed
+by an editor) brings a member to the Angers coffee call, she declares her body's needs the French way, corrects them,
 is refused a negative quantity; then, as référente of the coordinating Ville de Nantes, she reads
 the canteens' table and downloads its XLSX export."""
 
@@ -8,6 +8,7 @@ import io
 import re
 from urllib.parse import urlparse
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
+from jointpurchases import reminders
 from jointpurchases.models import JointPurchasePage, LotQuantity, Participation
 from tests.browser.test_registrations import login
 
@@ -32,13 +34,21 @@ def browser_page(browser, site_live):
 
 def test_reminder_declare_change_and_coordinator_export(browser_page, mailoutbox):
     coffee = JointPurchasePage.objects.get(slug="cafe-equitable-angers")
-    # Two days before the call closes, the periodic job reminds the bodies that have not answered.
+    # Two days before the call closes, an editor confirms the list of the bodies that have not
+    # answered, and they are reminded (the periodic job, run twice, sends nothing more).
     with time_machine.travel(coffee.interest_deadline - datetime.timedelta(days=2)):
         call_command("send_joint_purchase_reminders", stdout=io.StringIO())
+        assert not [m for m in mailoutbox if "membre@nantes.fr" in m.to]  # not before a confirmation
+        (due,) = reminders.due_member_reminders(coffee)
+        editor = get_user_model().objects.get(email="editeur@reseco.fr")
+        reminders.confirm_reminders(
+            coffee, phase=due.phase, deadline=due.deadline, fingerprint=due.fingerprint, actor=editor
+        )
+        call_command("send_joint_purchase_reminders", stdout=io.StringIO())
         call_command("send_joint_purchase_reminders", stdout=io.StringIO())  # twice: nothing more
-    reminders = [m for m in mailoutbox if "membre@nantes.fr" in m.to]
-    assert len(reminders) == 1 and coffee.title in reminders[0].subject
-    link = re.search(r"https?://\S+", reminders[0].body).group(0)
+    sent = [m for m in mailoutbox if "membre@nantes.fr" in m.to]
+    assert len(sent) == 1 and coffee.title in sent[0].subject
+    link = re.search(r"https?://\S+", sent[0].body).group(0)
 
     page = browser_page.page
     login(browser_page, "membre@nantes.fr")

@@ -8,7 +8,6 @@ import threading
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,7 +16,7 @@ import time_machine
 from openpyxl import load_workbook
 
 from jointpurchases import services
-from jointpurchases.models import LotQuantity, Participation, ParticipationStatus, ReminderSent
+from jointpurchases.models import LotQuantity, Participation, ParticipationStatus
 from jointpurchases.services import JointPurchaseError, declare, parse_quantity
 from tests.factories import EditorFactory, MemberFactory, OrganisationFactory, SupplierContactFactory
 from tests.factories.jointpurchases import add_participants, coordinator_referent, make_index, make_purchase
@@ -26,16 +25,6 @@ pytestmark = pytest.mark.django_db
 
 BEFORE = datetime.date(2026, 3, 1)  # the call closes on 31 March 2026
 AFTER = datetime.date(2026, 4, 2)
-
-
-@pytest.fixture
-def purchase(home_page):
-    return make_purchase(make_index(home_page))
-
-
-@pytest.fixture
-def member():
-    return MemberFactory(email="agent@nantes.fr", first_name="Sophie", last_name="Le Goff")
 
 
 def lots(purchase):
@@ -333,25 +322,34 @@ def test_once_awarded_the_page_is_public_and_cookie_free(client, home_page):
 # ------------------------------------------------------------------------------ coordinator
 
 
-def test_coordinator_table_totals_and_constant_queries(client, purchase):
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_coordinator_table_and_exports_cost_the_same_queries_for_10_and_1000_bodies(client, purchase):
     coordinator = coordinator_referent(purchase)
     client.force_login(coordinator)
     url = purchase.url + "coordination/"
+    urls = (url, url + "export/csv/", url + "export/xlsx/")
     first_ten = add_participants(purchase, 10, quantity=Decimal("2.5"))
     client.get(url)  # warm caches (site root, etc.)
-    with CaptureQueriesContext(connection) as small:
-        response = client.get(url)
-    assert response.status_code == 200
-    table = response.context["table"]
+    small = [_queries(client, u) for u in urls]
+    table = small[0][0].context["table"]
     assert [total for total, _bodies in table.totals] == [Decimal("25.00"), Decimal("25.00")]
-    add_participants(purchase, 90, quantity=Decimal("1"))
+    add_participants(purchase, 990, quantity=Decimal("1"))
     Participation.objects.filter(pk=first_ten[0].pk).update(status=ParticipationStatus.WITHDRAWN)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(url)
-    assert len(response.context["table"].rows) == 100
-    assert len(large) == len(small)
-    totals = response.context["table"].totals
-    assert totals[0][0] == Decimal("25.00") - Decimal("2.5") + 90 and totals[0][1] == 99
+    large = [_queries(client, u) for u in urls]
+    assert [n for _response, n in large] == [n for _response, n in small]
+    assert len(large[0][0].context["table"].rows) == 1000
+    totals = large[0][0].context["table"].totals
+    assert totals[0][0] == Decimal("25.00") - Decimal("2.5") + 990 and totals[0][1] == 999
+    csv_rows = large[1][0].content.decode("utf-8-sig").splitlines()
+    assert len(csv_rows) == 1 + 1000 + 1  # header, bodies, totals
+    sheet = load_workbook(io.BytesIO(large[2][0].content)).active
+    assert sheet.max_row == 1002 and sheet.cell(1002, sheet.max_column).value == Decimal("1012.5")
 
 
 def test_only_coordinators_and_staff_see_the_table(client, purchase, member):
@@ -400,41 +398,6 @@ def test_message_to_all_participants(client, purchase, mailoutbox, django_captur
 # ------------------------------------------------------------------------------ reminders
 
 
-def test_deadline_reminders_once_each(purchase, mailoutbox, django_capture_on_commit_callbacks):
-    from accounts.models import Referent
-
-    coordinator = coordinator_referent(purchase, email="coord@angers.fr")
-    answered = add_participants(purchase, 1)[0]
-    silent = MemberFactory(email="silent@laval.fr")
-    Referent.objects.create(organisation=silent.organisation, user=silent)
-    without_referent = MemberFactory(email="nobody@brest.fr")  # no référent: nobody to remind
-
-    with time_machine.travel(datetime.date(2026, 3, 10), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("send_joint_purchase_reminders", stdout=io.StringIO())
-        assert mailoutbox == []  # 21 days before: too early
-    with time_machine.travel(datetime.date(2026, 3, 26), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("send_joint_purchase_reminders", stdout=io.StringIO())
-        recipients = sorted(m.to[0] for m in mailoutbox)
-        assert recipients == ["coord@angers.fr", "silent@laval.fr"]
-        assert answered.contact_email not in recipients and without_referent.email not in recipients
-        assert "Appel à manifestation d'intérêt" in mailoutbox[0].body
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("send_joint_purchase_reminders", stdout=io.StringIO())  # a second run: nothing more
-        assert len(mailoutbox) == 2
-    purchase.interest_deadline = datetime.date(2026, 4, 30)  # the deadline moves: a new reminder
-    purchase.save_revision().publish()
-    with (
-        time_machine.travel(datetime.date(2026, 4, 25), tick=False),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        call_command("send_joint_purchase_reminders", stdout=io.StringIO())
-    assert len(mailoutbox) == 4
-    assert ReminderSent.objects.count() == 4
-    assert coordinator.email in {m.to[0] for m in mailoutbox[2:]}
-
-
 # ------------------------------------------------------------------------------ « Mon compte », library
 
 
@@ -479,12 +442,6 @@ def test_contact_forgotten_by_address_for_guests(purchase):
     add_participants(purchase, 1)
     participation = Participation.objects.get()
     assert services.forget_contact(None, emails=[participation.contact_email.upper()]) == 1
-
-
-def test_reminders_run_with_the_periodic_jobs():
-    from home.management.commands.run_periodic_jobs import periodic_commands
-
-    assert "send_joint_purchase_reminders" in periodic_commands()
 
 
 @time_machine.travel(BEFORE, tick=False)
