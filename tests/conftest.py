@@ -115,10 +115,12 @@ def home_page(db):
 
 
 @pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo site loaded and dumped once per session (per xdist worker), restored in about a
-    second by each test that asks for it."""
-    snapshot = DemoSnapshot(tmp_path_factory.mktemp("demo"))
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
+    """The demo site loaded and dumped once per run (xdist's workers share the dump: their
+    common temporary directory is the parent of each one's), restored in about a second by each
+    test that asks for it."""
+    run_directory = tmp_path_factory.getbasetemp()
+    snapshot = DemoSnapshot(run_directory if worker_id == "master" else run_directory.parent)
     with django_db_blocker.unblock():
         snapshot.dump()
     return snapshot

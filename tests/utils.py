@@ -38,36 +38,50 @@ KEPT_TABLES = ("django_content_type", "auth_permission")
 
 
 class DemoSnapshot:
-    """The full demo site, loaded once per test session and restored before each test that needs it.
+    """The full demo site, loaded once per test run and restored before each test that needs it.
 
-    `load_demo` takes tens of seconds. On PostgreSQL the demo is loaded once (committed, in the
-    session fixture), dumped with pg_dump as data-only INSERTs, and the database is emptied back
-    to what migrations leave. A test then gets the demo in about a second: inside its own
-    transaction (``restore_in_transaction``, rolled back at its end) or, for live_server tests
-    that flush the database, with psql (``restore``). On SQLite it is simply loaded again."""
+    `load_demo` takes tens of seconds. On PostgreSQL the demo is loaded once (committed, by the
+    first xdist worker that needs it), dumped with pg_dump as data-only INSERTs, and the database
+    is emptied back to what migrations leave. A test then gets the demo in about a second: inside
+    its own transaction (``restore_in_transaction``, rolled back at its end) or committed, for
+    live_server tests that flush the database (``restore``). On SQLite it is simply loaded again."""
 
     def __init__(self, directory):
         self.path = Path(directory) / "demo.sql"
         self.ready = False
 
     def dump(self):
-        """Load the demo, dump it, empty the database again. Runs outside any test transaction."""
+        """Load the demo, dump it, empty the database again. Runs outside any test transaction.
+
+        pytest-xdist's workers share one dump (``directory`` is common to them): the first to
+        get the lock loads and dumps, the others read its file. Each worker's database has the
+        same tables, and a restore replaces content types and permissions too, so the rows fit."""
+        import fcntl
+
         from django.db import connection
 
         if self.ready or connection.vendor != "postgresql":
             return
-        self._truncate_all(keep=KEPT_TABLES)
-        restore_migration_data()
-        self._load_demo()
-        dump = ["pg_dump", "--data-only", "--disable-triggers", "--no-owner", "--inserts", "--rows-per-insert=500"]
-        self._pg([*dump, "--file", str(self.path), "--exclude-table-data=django_migrations"])
+        with open(self.path.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not self.path.exists():
+                self._load_and_dump()
         # Django's connection runs the dump as plain SQL: without psql's meta-commands (\restrict),
         # and without search_path = '' (the dump names every table with its schema; Django does not).
         psql_only = re.compile(r"^(\\(un)?restrict \w+|SELECT pg_catalog\.set_config\('search_path', '', false\);)$")
         self.sql = "\n".join(line for line in self.path.read_text().splitlines() if not psql_only.match(line))
+        self.ready = True
+
+    def _load_and_dump(self):
         self._truncate_all(keep=KEPT_TABLES)
         restore_migration_data()
-        self.ready = True
+        self._load_demo()
+        dump = ["pg_dump", "--data-only", "--disable-triggers", "--no-owner", "--inserts", "--rows-per-insert=500"]
+        partial = self.path.with_suffix(".partial")
+        self._pg([*dump, "--file", str(partial), "--exclude-table-data=django_migrations"])
+        partial.rename(self.path)
+        self._truncate_all(keep=KEPT_TABLES)
+        restore_migration_data()
 
     def restore(self):
         """The demo, committed (live_server tests, which flush the database after each test)."""
