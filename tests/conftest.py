@@ -87,9 +87,13 @@ def fail_on_task_error():
 @pytest.fixture(scope="session", autouse=True)
 def _migration_data(django_db_setup, django_db_blocker):
     """With --reuse-db, a previous run's transactional tests may have flushed what migrations
-    put in the database: put it back once before any test."""
+    put in the database: put it back once before any test.
+
+    Wagtail's placeholder page goes once here, committed, rather than in every test that builds
+    a site (``home_page``): deleting a page cascades through every table that may point at one."""
     with django_db_blocker.unblock():
         restore_migration_data()
+        Page.objects.filter(depth=2, content_type__model="page").delete()
 
 
 @pytest.fixture(autouse=True)
