@@ -1,14 +1,30 @@
 """What the site's section pages share: a singleton index under home, and a listing's 400."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 
-class SectionIndexPage(Page):
+class ViewRestrictionsInOneQueryMixin:
+    """Wagtail reads a page's view restrictions (its own and its ancestors') on every serve in two
+    queries: the ancestors, then their restrictions. The ancestors' tree paths are prefixes of the
+    page's own, so one query does: restrictions of the pages on that path, an alias standing for
+    its source page as in Wagtail (an alias always points at a page that is not one)."""
+
+    def get_view_restrictions(self):
+        if not self.path:
+            return super().get_view_restrictions()
+        steplen = self.steplen
+        paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
+        sources = Page.objects.filter(path__in=paths).annotate(source=Coalesce("alias_of_id", "id")).values("source")
+        return PageViewRestriction.objects.filter(page_id__in=sources)
+
+
+class SectionIndexPage(ViewRestrictionsInOneQueryMixin, Page):
     """Base of the site's section pages (/agenda/, /formations/, …): a singleton under home with an intro."""
 
     intro = RichTextField(

@@ -6,19 +6,21 @@ import datetime
 import hashlib
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import caches
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
 from base.caching import DATES, data_version
-from base.templatetags.fragments import cached_fragment
+from base.templatetags.fragments import cached_fragment, fragment_key
 from members.audience import Audience, audiences_for
 from members.privacy import page_is_restricted, refused_page_paths, viewable_pages
 from registrations.kinds import kind_label, registered_kinds
@@ -233,25 +235,47 @@ def next_events(request, *, limit=4):
 NEXT_SHOWN = 12
 
 
+def _registered_ids(request, page):
+    """The person's active registrations to this page's dates (one query; none for a visitor)."""
+    if not request.user.is_authenticated:
+        return []
+    mine = Registration.objects.filter(user=request.user, occurrence__page_id=page.pk, status__in=ACTIVE_STATUSES)
+    return sorted(mine.values_list("occurrence_id", flat=True))
+
+
 def event_context(request, page):
     """An event page: its next occurrences (cancelled and moved ones with their reason), seats
-    left, and the online link for people registered to one of its occurrences."""
-    now = timezone.now()
-    occurrences = page.occurrences.all().with_seat_counts()
-    registered = False
-    if request.user.is_authenticated:
-        mine = Registration.objects.filter(occurrence=OuterRef("pk"), user=request.user, status__in=ACTIVE_STATUSES)
-        occurrences = occurrences.annotate(is_registered=Exists(mine))
-    upcoming = list(occurrences.upcoming(now)[:NEXT_SHOWN])
-    registered = any(getattr(occ, "is_registered", False) for occ in upcoming)
+    left, and the online link for people registered to one of its occurrences.
+
+    The page's body is shared from the cache (base.templatetags.fragments) by the people to whom
+    it shows the same thing: the key holds the page's data version (renewed by a seat taken or
+    freed, a date cancelled or moved, a publication), whether the person is logged in, the audiences they may take
+    part in, the dates they are registered to and whether the page is restricted. On a hit, none of the
+    dates' queries run."""
     # The feed accepts whoever may open the page (events.views.event_feed); calendar servers
     # fetch without a session, so a restricted page offers the download, not a subscription.
+    feed_is_public = not page_is_restricted(page, request)
+    registered_ids = _registered_ids(request, page)
+    audiences = sorted(audiences_for(request.user))
+    person = (request.user.is_authenticated, audiences, registered_ids)  # all the body shows of the person
+    key = fragment_key(request, "event", page.pk, person, feed_is_public, paths=[request.path], tags=[DATES])
+    cached = caches["pages"].get_many([key, f"{key}:feed"]) if key else {}
+    if key in cached and f"{key}:feed" in cached:
+        return {"event_html": mark_safe(cached[key]), "feed_url": cached[f"{key}:feed"]}  # noqa: S308 (ours, escaped)
+    now = timezone.now()
+    upcoming = list(page.occurrences.all().with_seat_counts().upcoming(now)[:NEXT_SHOWN])
+    for occurrence in upcoming:
+        occurrence.is_registered = occurrence.pk in registered_ids
     has_dates = bool(upcoming) or page.occurrences.exists()
+    feed_url = reverse("events:event_feed", kwargs={"page_id": page.pk}) if has_dates else None
+    if key:
+        caches["pages"].set(f"{key}:feed", feed_url or "", settings.PAGE_CACHE_SECONDS)
     return {
-        "feed_url": reverse("events:event_feed", kwargs={"page_id": page.pk}) if has_dates else None,
-        "feed_is_public": not page_is_restricted(page, request),
+        "event_key": key,
+        "feed_url": feed_url,
+        "feed_is_public": feed_is_public,
         "next_occurrences": upcoming,
-        "is_registered": registered,
-        "may_take_part": page.audience in audiences_for(request.user),
+        "is_registered": any(occ.is_registered for occ in upcoming),
+        "may_take_part": page.audience in audiences,
         "kind_label": kind_label(page.kind),
     }

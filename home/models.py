@@ -8,12 +8,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from base.blocks import BaseStreamBlock
-from base.pages import DirectRouteMixin
+from base.pages import DirectRouteMixin, ViewRestrictionsInOneQueryMixin
 
 from .queries import homepage_sections
 
 
-class HomePage(DirectRouteMixin, Page):
+class HomePage(DirectRouteMixin, ViewRestrictionsInOneQueryMixin, Page):
     """The site's root page: the network's mission, next events, latest guides, groups' news."""
 
     intro = models.CharField(
@@ -61,7 +61,7 @@ class HomePage(DirectRouteMixin, Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(ViewRestrictionsInOneQueryMixin, Page):
     """A plain page: about, legal notice, accessibility statement, personal data, members' area."""
 
     intro = models.CharField(_("chapô"), max_length=400, blank=True, help_text=_("Résumé affiché sous le titre."))

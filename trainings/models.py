@@ -13,8 +13,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from base.caching import DATES
 from base.forms import WholeListPageForm
-from base.pages import SectionIndexPage
+from base.pages import SectionIndexPage, ViewRestrictionsInOneQueryMixin
+from base.templatetags.fragments import cached_fragment, fragment_key
 from members.audience import Audience
 from registrations.occurrences import OccurrenceSpec
 
@@ -46,7 +48,7 @@ class TrainingIndexPage(SectionIndexPage):
         return context
 
 
-class TrainingPage(Page):
+class TrainingPage(ViewRestrictionsInOneQueryMixin, Page):
     """A training: its content, prices and rules, and its runs (sessions over one or several days)."""
 
     intro = models.CharField(
@@ -254,8 +256,13 @@ class TrainingPage(Page):
         from .queries import runs_of  # queries import the page models: loaded on use
 
         context = super().get_context(request, *args, **kwargs)
-        context["occurrences"] = runs_of(self)
         context["feed_url"] = training_feed_url()
+        # The body shows nothing about the person: shared from the cache under the page's data
+        # version (a seat taken or freed, a date cancelled or moved, a publication renew it).
+        key = fragment_key(request, "training", self.pk, paths=[request.path], tags=[DATES])
+        context["training_html"] = cached_fragment(key)
+        if context["training_html"] is None:
+            context.update(training_key=key, occurrences=runs_of(self))
         return context
 
 
