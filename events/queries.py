@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from base.caching import DATES, data_version
 from base.templatetags.fragments import cached_fragment, fragment_key
@@ -50,8 +51,22 @@ def visible_occurrences(request):
 
 def public_feed_occurrences():
     """What anonymous feeds carry: what public pages show to anyone (members-only activities
-    included: their pages are public, only taking part is reserved), never a restricted page."""
-    return Occurrence.objects.live().filter(page__in=Page.objects.public().values("pk")).select_related("page")
+    included: their pages are public, only taking part is reserved), never a restricted page.
+    The privacy rule is a subquery (Wagtail's ``.public()`` reads the restrictions first): a
+    feed answered from its cached validators (a 304) runs no query at all."""
+    outer_path = ExpressionWrapper(OuterRef("page__path"), output_field=CharField())
+    restricted = PageViewRestriction.objects.annotate(target=outer_path).filter(target__startswith=F("page__path"))
+    return Occurrence.objects.live().exclude(Exists(restricted)).select_related("page")
+
+
+def _shared_choices(name, read):
+    cache = caches["pages"]
+    key = f"choices:agenda:{name}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = [tuple(choice) for choice in read()]
+        cache.set(key, choices, settings.PAGE_CACHE_SECONDS)
+    return choices
 
 
 class AgendaFilters:
@@ -79,13 +94,16 @@ class AgendaFilters:
                     _("Le filtre « %(label)s » a une valeur inconnue ; il a été ignoré.") % {"label": label}
                 )
 
+    # The sectors' and groups' choices are the same for everyone: shared from the page cache,
+    # which a publication or a changed sector empties.
     @cached_property
     def sectors(self):
-        return [(s.slug, s.name) for s in Sector.objects.in_use_order().only("slug", "name")]
+        return _shared_choices("sectors", lambda: list(Sector.objects.in_use_order().values_list("slug", "name")))
 
     @cached_property
     def groups(self):
-        return [(g.slug, g.title) for g in WorkingGroupPage.objects.live().order_by("title").only("slug", "title")]
+        live = WorkingGroupPage.objects.live().order_by("title")
+        return _shared_choices("groups", lambda: list(live.values_list("slug", "title")))
 
     def choices(self, name):
         """Known values of a filter (sectors and groups are read only when needed: one query each)."""

@@ -27,3 +27,12 @@ class SectorsConfig(AppConfig):
     def ready(self):
         # After wagtailsearch's own tables exist: connected for every app's migrate, deduplicated.
         post_migrate.connect(index_sectors, dispatch_uid="sectors_search_index")
+        # Sector names show on cached pages and fragments (event tags, the agenda's filters).
+        from django.db.models.signals import post_delete, post_save
+
+        from base.caching import content_changed
+
+        from .models import Sector
+
+        for signal in (post_save, post_delete):
+            signal.connect(content_changed, sender=Sector, dispatch_uid=f"sectors.content_changed.{id(signal)}")

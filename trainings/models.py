@@ -13,7 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from base.caching import DATES
+from base.caching import DATES, SEATS
 from base.forms import WholeListPageForm
 from base.pages import SectionIndexPage, ViewRestrictionsInOneQueryMixin
 from base.templatetags.fragments import cached_fragment, fragment_key
@@ -44,7 +44,14 @@ class TrainingIndexPage(SectionIndexPage):
         from .queries import catalogue  # queries import the page models: loaded on use
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalogue(self, request.GET))
+        # The catalogue shows nothing about the person: shared from the cache per filters (the
+        # raw values: a refused one shows its error) under the seats' and dates' data versions.
+        params = request.GET
+        asked = [bool(params)] + [params.getlist(name) for name in ("secteur", "format", "du", "au")]
+        key = fragment_key(request, "catalogue", self.pk, asked, paths=[request.path], tags=[SEATS, DATES])
+        context.update(catalogue_html=cached_fragment(key), feed_url=training_feed_url())
+        if context["catalogue_html"] is None:
+            context.update(catalogue(self, params), catalogue_key=key)
         return context
 
 
