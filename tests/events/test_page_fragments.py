@@ -134,3 +134,31 @@ def test_catalogue_is_shared_per_filters_and_follows_its_seats(
     with django_capture_on_commit_callbacks(execute=True):
         register(Occurrence.objects.get(page=training), user=member, free_of_charge=True)
     assert "19 places restantes" in _body(client, "/formations/")
+
+
+def test_home_sections_follow_what_each_visitor_may_see(
+    client, agenda, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from django.contrib.auth.models import Group
+
+    from wagtail.models import PageViewRestriction
+
+    from registrations.occurrences import cancel_occurrence
+
+    page = publish(EventPageFactory(parent=agenda, title="Réunion des référents"))
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.get(name="Membres")])
+    open_page = publish(EventPageFactory(parent=agenda, title="Journée ouverte"))
+    member, supplier = MemberFactory(first_name="Sophie", last_name="Le Goff"), SupplierContactFactory()
+    for _round in range(2):  # the second round is served from what the first stored
+        for user, sees in ((member, True), (None, False), (supplier, False), (member, True)):
+            _as(client, user)
+            body = _body(client, "/")
+            assert "Journée ouverte" in body and "Sophie" not in body
+            assert ("Réunion des référents" in body) == sees, user
+    _as(client, None)
+    with django_assert_max_num_queries(4):  # the sections' own queries are skipped
+        client.get("/?autre=1")
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_occurrence(Occurrence.objects.get(page=open_page), reason="Intempéries")
+    assert "Journée ouverte" not in _body(client, "/?autre=2")  # a cancelled date leaves at once
