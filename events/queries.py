@@ -23,7 +23,7 @@ from wagtail.models import Page, PageViewRestriction
 from base.caching import DATES, data_version
 from base.templatetags.fragments import cached_fragment, fragment_key
 from members.audience import Audience, audiences_for
-from members.privacy import page_is_restricted, refused_page_paths, viewable_pages
+from members.privacy import refused_page_paths, viewable_pages
 from registrations.kinds import kind_label, registered_kinds
 from registrations.models import Occurrence, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
@@ -272,7 +272,8 @@ def event_context(request, page):
     dates' queries run."""
     # The feed accepts whoever may open the page (events.views.event_feed); calendar servers
     # fetch without a session, so a restricted page offers the download, not a subscription.
-    feed_is_public = not page_is_restricted(page, request)
+    # Wagtail's privacy check has just read the page's restrictions (kept on the page instance).
+    feed_is_public = not page.get_view_restrictions().exists()
     registered_ids = _registered_ids(request, page)
     audiences = sorted(audiences_for(request.user))
     person = (request.user.is_authenticated, audiences, registered_ids)  # all the body shows of the person
