@@ -30,8 +30,10 @@ from django.utils.cache import patch_cache_control
 
 from wagtail.signals import page_published, page_unpublished
 
-# Areas that are personal or post forms: never cached, whoever asks.
+# Areas that are personal or post forms: never cached, whoever asks. The health check too: it must
+# reach the database every time (and skips the cache lookup).
 PRIVATE_PREFIXES = (
+    "/healthz",
     "/admin/",
     "/compte/",
     "/inscriptions/",

@@ -1,6 +1,14 @@
 """Headers every response carries (Django covers HSTS, nosniff, referrer and frame options)."""
 
+from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject, empty
+
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 
 # Features no page of ours uses; the QR check-in view sets its own policy allowing the camera.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
@@ -72,3 +80,61 @@ class RejectNullBytesMiddleware:
         ):
             return any("\x00" in value for values in request.POST.lists() for value in values[1])
         return False
+
+
+# The response attributes through which a view (django-csp's decorators) changes the policy.
+_PER_RESPONSE_POLICY = tuple(
+    f"_csp_{name}{suffix}" for name in ("config", "update", "replace", "exempt") for suffix in ("", "_ro")
+)
+
+
+class SettledPolicyCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware builds the policy from the settings on every response, which was a
+    fifth of the trivial view's cost. Our views never change it (no decorator, no nonce): the
+    header is built once per settings object and reused; a response that does carry a change (or
+    a nonce) still goes through django-csp's own path."""
+
+    _built = (None, None, None)  # (policy setting, report-only setting, headers)
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            hasattr(response, name) for name in _PER_RESPONSE_POLICY
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for header, value, prefixes in self._headers():
+            if header not in response and not request.path_info.startswith(prefixes):
+                response[header] = value
+        # As django-csp does: asking for a nonce once the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    def _headers(self):
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+        report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+        built_policy, built_report_only, headers = SettledPolicyCSPMiddleware._built
+        if headers is None or built_policy is not policy or built_report_only is not report_only:
+            headers = []
+            for header, setting, flag in ((HEADER, policy, False), (HEADER_REPORT_ONLY, report_only, True)):
+                value = build_policy(report_only=flag)
+                if value:
+                    headers.append((header, value, tuple((setting or {}).get("EXCLUDE_URL_PREFIXES") or ())))
+            SettledPolicyCSPMiddleware._built = (policy, report_only, headers)
+        return headers
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's messages middleware opens the message storage (cookie and session) for every
+    request and writes it back on every response. Here the storage opens only when something
+    adds or reads a message (a template showing them, a view adding one); when nothing did,
+    there is nothing to write back."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)

@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -116,7 +117,7 @@ def _fragment_key(page_id, page_rows, page_data, sequence):
     """The cache key of a page's serialised VEVENTs: everything they are built from."""
     url_path, published = page_data
     parts = [settings.SITE_URL, PRODID, str(page_id), url_path, str(published), str(sequence)]
-    parts += [f"{pk}:{changed.isoformat()}" for pk, changed in page_rows]
+    parts += [f"{pk}:{changed}" for pk, changed in page_rows]
     return "ical:vevents:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -135,9 +136,15 @@ def feed_bytes(occurrences, *, name):
     """The public iCalendar of ``occurrences`` (a queryset), the page's VEVENTs read from the
     cache when their data has not changed since they were serialised. Same content as
     ``build_calendar(...).to_ical()`` with ``as_series``, without the online links."""
+    # The moments only name a version in the keys: read as text, not parsed into datetimes
+    # (parsing them was a third of the feed's time at 500 events).
     rows = list(
-        occurrences.order_by("start", "pk").values_list(
-            "pk", "page_id", "updated_at", "page__url_path", "page__last_published_at", "page__series_state__sequence"
+        occurrences.order_by("start", "pk")
+        .annotate(
+            changed_text=Cast("updated_at", TextField()), published_text=Cast("page__last_published_at", TextField())
+        )
+        .values_list(
+            "pk", "page_id", "changed_text", "page__url_path", "published_text", "page__series_state__sequence"
         )
     )
     by_page, page_data, sequences = {}, {}, {}

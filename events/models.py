@@ -17,7 +17,7 @@ from recurrence.fields import RecurrenceField
 
 from base.blocks import BaseStreamBlock, DocumentLinkBlock
 from base.forms import WholeListPageForm
-from base.pages import SectionIndexPage
+from base.pages import SectionIndexPage, ViewRestrictionsInOneQueryMixin
 from members.audience import Audience
 
 from . import conf, schedule
@@ -84,7 +84,7 @@ class DocumentsBlock(StreamBlock):
     document = DocumentLinkBlock()
 
 
-class EventPage(Page):
+class EventPage(ViewRestrictionsInOneQueryMixin, Page):
     """One event of any kind; a recurring event has many occurrences (materialised rows)."""
 
     kind = models.CharField(

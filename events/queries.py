@@ -6,21 +6,24 @@ import datetime
 import hashlib
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import caches
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from base.caching import DATES, data_version
-from base.templatetags.fragments import cached_fragment
+from base.templatetags.fragments import cached_fragment, fragment_key
 from members.audience import Audience, audiences_for
-from members.privacy import page_is_restricted, refused_page_paths, viewable_pages
+from members.privacy import refused_page_paths, viewable_pages
 from registrations.kinds import kind_label, registered_kinds
 from registrations.models import Occurrence, Registration
 from registrations.models.registrations import ACTIVE_STATUSES
@@ -48,8 +51,22 @@ def visible_occurrences(request):
 
 def public_feed_occurrences():
     """What anonymous feeds carry: what public pages show to anyone (members-only activities
-    included: their pages are public, only taking part is reserved), never a restricted page."""
-    return Occurrence.objects.live().filter(page__in=Page.objects.public().values("pk")).select_related("page")
+    included: their pages are public, only taking part is reserved), never a restricted page.
+    The privacy rule is a subquery (Wagtail's ``.public()`` reads the restrictions first): a
+    feed answered from its cached validators (a 304) runs no query at all."""
+    outer_path = ExpressionWrapper(OuterRef("page__path"), output_field=CharField())
+    restricted = PageViewRestriction.objects.annotate(target=outer_path).filter(target__startswith=F("page__path"))
+    return Occurrence.objects.live().exclude(Exists(restricted)).select_related("page")
+
+
+def _shared_choices(name, read):
+    cache = caches["pages"]
+    key = f"choices:agenda:{name}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = [tuple(choice) for choice in read()]
+        cache.set(key, choices, settings.PAGE_CACHE_SECONDS)
+    return choices
 
 
 class AgendaFilters:
@@ -77,13 +94,16 @@ class AgendaFilters:
                     _("Le filtre « %(label)s » a une valeur inconnue ; il a été ignoré.") % {"label": label}
                 )
 
+    # The sectors' and groups' choices are the same for everyone: shared from the page cache,
+    # which a publication or a changed sector empties.
     @cached_property
     def sectors(self):
-        return [(s.slug, s.name) for s in Sector.objects.in_use_order().only("slug", "name")]
+        return _shared_choices("sectors", lambda: list(Sector.objects.in_use_order().values_list("slug", "name")))
 
     @cached_property
     def groups(self):
-        return [(g.slug, g.title) for g in WorkingGroupPage.objects.live().order_by("title").only("slug", "title")]
+        live = WorkingGroupPage.objects.live().order_by("title")
+        return _shared_choices("groups", lambda: list(live.values_list("slug", "title")))
 
     def choices(self, name):
         """Known values of a filter (sectors and groups are read only when needed: one query each)."""
@@ -233,25 +253,48 @@ def next_events(request, *, limit=4):
 NEXT_SHOWN = 12
 
 
+def _registered_ids(request, page):
+    """The person's active registrations to this page's dates (one query; none for a visitor)."""
+    if not request.user.is_authenticated:
+        return []
+    mine = Registration.objects.filter(user=request.user, occurrence__page_id=page.pk, status__in=ACTIVE_STATUSES)
+    return sorted(mine.values_list("occurrence_id", flat=True))
+
+
 def event_context(request, page):
     """An event page: its next occurrences (cancelled and moved ones with their reason), seats
-    left, and the online link for people registered to one of its occurrences."""
-    now = timezone.now()
-    occurrences = page.occurrences.all().with_seat_counts()
-    registered = False
-    if request.user.is_authenticated:
-        mine = Registration.objects.filter(occurrence=OuterRef("pk"), user=request.user, status__in=ACTIVE_STATUSES)
-        occurrences = occurrences.annotate(is_registered=Exists(mine))
-    upcoming = list(occurrences.upcoming(now)[:NEXT_SHOWN])
-    registered = any(getattr(occ, "is_registered", False) for occ in upcoming)
+    left, and the online link for people registered to one of its occurrences.
+
+    The page's body is shared from the cache (base.templatetags.fragments) by the people to whom
+    it shows the same thing: the key holds the page's data version (renewed by a seat taken or
+    freed, a date cancelled or moved, a publication), whether the person is logged in, the audiences they may take
+    part in, the dates they are registered to and whether the page is restricted. On a hit, none of the
+    dates' queries run."""
     # The feed accepts whoever may open the page (events.views.event_feed); calendar servers
     # fetch without a session, so a restricted page offers the download, not a subscription.
+    # Wagtail's privacy check has just read the page's restrictions (kept on the page instance).
+    feed_is_public = not page.get_view_restrictions().exists()
+    registered_ids = _registered_ids(request, page)
+    audiences = sorted(audiences_for(request.user))
+    person = (request.user.is_authenticated, audiences, registered_ids)  # all the body shows of the person
+    key = fragment_key(request, "event", page.pk, person, feed_is_public, paths=[request.path], tags=[DATES])
+    cached = caches["pages"].get_many([key, f"{key}:feed"]) if key else {}
+    if key in cached and f"{key}:feed" in cached:
+        return {"event_html": mark_safe(cached[key]), "feed_url": cached[f"{key}:feed"]}  # noqa: S308 (ours, escaped)
+    now = timezone.now()
+    upcoming = list(page.occurrences.all().with_seat_counts().upcoming(now)[:NEXT_SHOWN])
+    for occurrence in upcoming:
+        occurrence.is_registered = occurrence.pk in registered_ids
     has_dates = bool(upcoming) or page.occurrences.exists()
+    feed_url = reverse("events:event_feed", kwargs={"page_id": page.pk}) if has_dates else None
+    if key:
+        caches["pages"].set(f"{key}:feed", feed_url or "", settings.PAGE_CACHE_SECONDS)
     return {
-        "feed_url": reverse("events:event_feed", kwargs={"page_id": page.pk}) if has_dates else None,
-        "feed_is_public": not page_is_restricted(page, request),
+        "event_key": key,
+        "feed_url": feed_url,
+        "feed_is_public": feed_is_public,
         "next_occurrences": upcoming,
-        "is_registered": registered,
-        "may_take_part": page.audience in audiences_for(request.user),
+        "is_registered": any(occ.is_registered for occ in upcoming),
+        "may_take_part": page.audience in audiences,
         "kind_label": kind_label(page.kind),
     }

@@ -8,12 +8,15 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from base.blocks import BaseStreamBlock
-from base.pages import DirectRouteMixin
+from base.caching import DATES, SEATS
+from base.pages import DirectRouteMixin, ViewRestrictionsInOneQueryMixin
+from base.templatetags.fragments import cached_fragment, fragment_key
+from members.privacy import refused_page_paths
 
 from .queries import homepage_sections
 
 
-class HomePage(DirectRouteMixin, Page):
+class HomePage(DirectRouteMixin, ViewRestrictionsInOneQueryMixin, Page):
     """The site's root page: the network's mission, next events, latest guides, groups' news."""
 
     intro = models.CharField(
@@ -57,11 +60,18 @@ class HomePage(DirectRouteMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(homepage_sections(request))
+        # The sections show nothing about the person but what they may see (restricted pages):
+        # shared from the cache by visitors refused the same pages, under the seats' and dates'
+        # data versions (and emptied with the page cache by a publication).
+        refused = refused_page_paths(request)
+        key = fragment_key(request, "home", self.pk, refused, paths=[request.path], tags=[SEATS, DATES])
+        context["home_html"] = cached_fragment(key)
+        if context["home_html"] is None:
+            context.update(homepage_sections(request), home_key=key)
         return context
 
 
-class StandardPage(Page):
+class StandardPage(ViewRestrictionsInOneQueryMixin, Page):
     """A plain page: about, legal notice, accessibility statement, personal data, members' area."""
 
     intro = models.CharField(_("chapô"), max_length=400, blank=True, help_text=_("Résumé affiché sous le titre."))

@@ -18,7 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from base.blocks import BaseStreamBlock
-from base.pages import ClientErrorStatusMixin, SectionIndexPage
+from base.pages import ClientErrorStatusMixin, SectionIndexPage, ViewRestrictionsInOneQueryMixin
 from members.privacy import document_is_viewable
 
 from .blocks import GuideStreamBlock, TemplateStreamBlock
@@ -67,7 +67,7 @@ class ResourceIndexPage(ClientErrorStatusMixin, SectionIndexPage):
         return context
 
 
-class ResourcePage(Page):
+class ResourcePage(ViewRestrictionsInOneQueryMixin, Page):
     """The shared base of every resource type (not created on its own)."""
 
     RESOURCE_TYPE = None

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from base import ratelimit
-from base.pages import ClientErrorStatusMixin
+from base.pages import ClientErrorStatusMixin, ViewRestrictionsInOneQueryMixin
 
 
-class SearchPage(ClientErrorStatusMixin, Page):
+class SearchPage(ClientErrorStatusMixin, ViewRestrictionsInOneQueryMixin, Page):
     """/recherche/: full-text search of pages and documents."""
 
     max_count = 1

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,3 +28,11 @@ class SectorsConfig(AppConfig):
         # post_migrate is sent once per app after every migration has run (wagtailsearch's tables
         # exist by then): listening to this app's alone indexes once, not once per installed app.
         post_migrate.connect(index_sectors, sender=self, dispatch_uid="sectors_search_index")
+        # Sector names show on cached pages and fragments (event tags, the agenda's filters).
+        # Imported here: this module loads before the apps' models are ready.
+        from base.caching import content_changed
+
+        from .models import Sector
+
+        for signal in (post_save, post_delete):
+            signal.connect(content_changed, sender=Sector, dispatch_uid=f"sectors.content_changed.{id(signal)}")

@@ -1,10 +1,12 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
+from base import sites
 from home import sitemaps
 from home import views as home_views
 from members import views as member_views
@@ -36,4 +38,6 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Pages: Wagtail's view with the site read from the cache (base.sites); Wagtail's own patterns
+# follow (the password form, and reverse("wagtail_serve")).
+urlpatterns += [re_path(serve_pattern, sites.serve, name="page"), path("", include(wagtail_urls))]

@@ -13,8 +13,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from base.caching import DATES, SEATS
 from base.forms import WholeListPageForm
-from base.pages import SectionIndexPage
+from base.pages import SectionIndexPage, ViewRestrictionsInOneQueryMixin
+from base.templatetags.fragments import cached_fragment, fragment_key
 from members.audience import Audience
 from registrations.occurrences import OccurrenceSpec
 
@@ -42,11 +44,18 @@ class TrainingIndexPage(SectionIndexPage):
         from .queries import catalogue  # queries import the page models: loaded on use
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalogue(self, request.GET))
+        # The catalogue shows nothing about the person: shared from the cache per filters (the
+        # raw values: a refused one shows its error) under the seats' and dates' data versions.
+        params = request.GET
+        asked = [bool(params)] + [params.getlist(name) for name in ("secteur", "format", "du", "au")]
+        key = fragment_key(request, "catalogue", self.pk, asked, paths=[request.path], tags=[SEATS, DATES])
+        context.update(catalogue_html=cached_fragment(key), feed_url=training_feed_url())
+        if context["catalogue_html"] is None:
+            context.update(catalogue(self, params), catalogue_key=key)
         return context
 
 
-class TrainingPage(Page):
+class TrainingPage(ViewRestrictionsInOneQueryMixin, Page):
     """A training: its content, prices and rules, and its runs (sessions over one or several days)."""
 
     intro = models.CharField(
@@ -254,8 +263,13 @@ class TrainingPage(Page):
         from .queries import runs_of  # queries import the page models: loaded on use
 
         context = super().get_context(request, *args, **kwargs)
-        context["occurrences"] = runs_of(self)
         context["feed_url"] = training_feed_url()
+        # The body shows nothing about the person: shared from the cache under the page's data
+        # version (a seat taken or freed, a date cancelled or moved, a publication renew it).
+        key = fragment_key(request, "training", self.pk, paths=[request.path], tags=[DATES])
+        context["training_html"] = cached_fragment(key)
+        if context["training_html"] is None:
+            context.update(training_key=key, occurrences=runs_of(self))
         return context
 
 

@@ -104,10 +104,12 @@ MIDDLEWARE = [
     # Staff pass a second factor before the admin (twofactor/, TWO_FACTOR_REQUIRED).
     "django_otp.middleware.OTPMiddleware",
     "twofactor.middleware.StaffSecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, opening the message storage only when a message is added or read.
+    "base.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the settings' policy built once.
+    "base.middleware.SettledPolicyCSPMiddleware",
     "base.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: locks out repeated failed logins (site and admin).
     "axes.middleware.AxesMiddleware",

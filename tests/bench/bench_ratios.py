@@ -17,8 +17,11 @@ Each line prints requests per second, the workers' CPU time per request (from /p
 least moved by other load on the machine), both as a ratio to the ceiling, and the SQL queries
 of one request (counted in-process with Django's test client).
 
+The first size also prints what each middleware adds to the trivial view (in-process, CPU per
+request, the stack cut after each one) and the whole stack's cost against no middleware at all.
+
 BENCH_PROFILE=N also prints, for each address, the N functions with the most cumulated time in
-one request and the N with the most own time (cProfile, in-process through Django's test
+one request and the N with the most own time (cProfile on CPU time, in-process through Django's test
 client, page cache bypassed): ``BENCH_PROFILE=25 BENCH_SIZES=200 make bench BENCH=ratios``.
 """
 
@@ -91,6 +94,36 @@ logged_in = Client(HTTP_HOST="127.0.0.1")
 logged_in.cookies["sessionid"] = store.session_key
 etag = anonymous.get(paths["feed"] + "?mesure=etag")["ETag"]
 queries, profiles = {}, {}
+
+
+def middleware_costs(rounds=8, per_round=100):
+    # CPU µs per request of the trivial view through the stack cut after each middleware (the
+    # first entry: no middleware at all), in-process through Django's WSGI handler; the best of
+    # ``rounds`` interleaved rounds, the figure least moved by other load.
+    import sys
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import override_settings
+
+    def environ():
+        return {"REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+                "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
+                "wsgi.errors": sys.stderr, "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+                "HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.8", "HTTP_USER_AGENT": "bench"}
+
+    stack = list(settings.MIDDLEWARE)
+    handlers = []
+    for end in range(len(stack) + 1):
+        with override_settings(MIDDLEWARE=stack[:end]):
+            handlers.append(WSGIHandler())
+    best = [float("inf")] * len(handlers)
+    for _round in range(rounds):
+        for index, handler in enumerate(handlers):
+            started = time.process_time()
+            for _ in range(per_round):
+                b"".join(handler(environ(), lambda *args: None))
+            best[index] = min(best[index], (time.process_time() - started) * 1e6 / per_round)
+    return [["(aucun middleware)", best[0]]] + [[name, best[i + 1]] for i, name in enumerate(stack)]
 for name, path in paths.items():
     client = logged_in if name == "account" else anonymous
     sep = "&" if "?" in path else "?"
@@ -99,7 +132,7 @@ for name, path in paths.items():
         status = client.get(f"{path}{sep}mesure=requetes").status_code
     queries[name] = [len(ctx.captured_queries), status]
     if %(profile)d:
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)  # CPU time: waiting on PostgreSQL is not ours
         profiler.enable()
         client.get(f"{path}{sep}mesure=profil")
         profiler.disable()
@@ -114,7 +147,7 @@ with CaptureQueriesContext(connection) as ctx:
 queries["feed_304"] = [len(ctx.captured_queries), status]
 print("BENCH" + json.dumps({
     "paths": paths, "etag": etag, "session": store.session_key, "queries": queries, "profiles": profiles,
-    "events": EventPage.objects.count(),
+    "events": EventPage.objects.count(), "middleware": middleware_costs() if %(middleware)d else None,
 }))
 """
 
@@ -199,6 +232,18 @@ LABELS = {
 }
 
 
+def _print_middleware(costs):
+    """The trivial view's CPU per request as each middleware is added, and the whole stack's
+    cost as a multiple of the bare one (the issue's target: at most 1.5×)."""
+    bare = costs[0][1]
+    print("\n  Middleware (vue triviale /healthz, en processus, µs CPU par requête, meilleur de 8 tours) :")
+    previous = bare
+    for name, cost in costs:
+        print(f"    {name:<56} {cost:7.0f}  {cost - previous:+6.0f}")
+        previous = cost
+    print(f"    pile complète / pile nue : {costs[-1][1] / bare:.2f}×")
+
+
 def run():
     database_url, drop = _bench_database()
     env = dict(
@@ -216,7 +261,8 @@ def run():
         print(f"Démo chargée en {time.perf_counter() - started:.0f} s", flush=True)
         print(f"Charge : gunicorn {WORKERS} workers sync, {CLIENT_THREADS} fils clients, {SECONDS:.0f} s par adresse")
         for size in SIZES:
-            data = _manage(env, "shell", script=SETUP % {"events": size, "profile": PROFILE})
+            script = SETUP % {"events": size, "profile": PROFILE, "middleware": size == SIZES[0]}
+            data = _manage(env, "shell", script=script)
             server, base = _start(env)
             try:
                 rows = {}
@@ -245,6 +291,8 @@ def run():
                     f"{ceiling_cpu / cpu if cpu else 0:9.1%} {sql!s:>4} {errors}",
                     flush=True,
                 )
+            if data["middleware"]:
+                _print_middleware(data["middleware"])
             for name, text in data["profiles"].items():
                 print(f"\n--- profil : {LABELS[name]} ({size} événements) ---")
                 print("\n".join(line for line in text.splitlines() if line.strip()))
