@@ -40,13 +40,18 @@ def lock_occurrence(occurrence_id):
     try:
         if connection.vendor != "postgresql":
             return Occurrence.objects.get(pk=occurrence_id)
-        sql, attnames = _lock_sql()
+        timeout, select, attnames = f"{conf.lock_timeout_ms()}ms", *_lock_sql()
         with connection.cursor() as cursor:
             # One round trip: the lock timeout for this transaction, then the locked row. The
             # statement is compiled once per process: the lock is waited for, and held, by
-            # every registration, so what runs around it is kept to the minimum.
-            cursor.execute(sql, [f"{conf.lock_timeout_ms()}ms", occurrence_id])
-            cursor.nextset()
+            # every registration, so what runs around it is kept to the minimum. (Two round
+            # trips with server-side binding, which refuses two statements in one.)
+            if connection.settings_dict["OPTIONS"].get("server_side_binding"):
+                cursor.execute(SET_LOCK_TIMEOUT, [timeout])
+                cursor.execute(select, [occurrence_id])
+            else:
+                cursor.execute(f"{SET_LOCK_TIMEOUT}; {select}", [timeout, occurrence_id])
+                cursor.nextset()
             row = cursor.fetchone()
     except OperationalError as error:
         raise RegistrationError(
@@ -57,15 +62,19 @@ def lock_occurrence(occurrence_id):
     return Occurrence.from_db(connection.alias, attnames, row)
 
 
+SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %s, true)"
+
+
 @functools.cache
 def _lock_sql():
     """(SQL, field names) of ``lock_occurrence`` on PostgreSQL, compiled by the ORM once."""
-    compiler = Occurrence.objects.select_for_update(of=("self",)).filter(pk=0).query.get_compiler(connection.alias)
+    rows = Occurrence.objects.select_for_update(of=("self",)).filter(pk=0).order_by()
+    compiler = rows.query.get_compiler(connection.alias)
     sql, params = compiler.as_sql()
     if list(params) != [0]:  # the only parameter is the primary key
         raise RuntimeError("lock_occurrence: unexpected query parameters")
     attnames = [column.target.attname for column, _sql, _alias in compiler.select]
-    return "SELECT set_config('lock_timeout', %s, true); " + sql, attnames
+    return sql, attnames
 
 
 def _seats_taken(occurrence_id):

@@ -115,3 +115,15 @@ def test_the_qr_code_png_is_pixel_for_pixel_segnos():
     ours, theirs = Image.open(io.BytesIO(qr_png(text))), Image.open(expected)
     assert ours.size == theirs.size
     assert ours.convert("L").tobytes() == theirs.convert("L").tobytes()
+
+
+def test_lock_with_server_side_binding_sends_two_statements(monkeypatch):
+    """Server-side binding refuses two statements in one: the timeout and the lock go apart."""
+    occurrence = OccurrenceFactory(capacity=4)
+    monkeypatch.setitem(
+        connection.settings_dict, "OPTIONS", {**connection.settings_dict["OPTIONS"], "server_side_binding": True}
+    )
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        assert services.lock_occurrence(occurrence.pk).capacity == 4
+    sent = _data_queries(ctx.captured_queries)
+    assert len(sent) == 2 and sent[0].startswith("SELECT set_config") and "FOR UPDATE" in sent[1]
