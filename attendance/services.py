@@ -4,7 +4,6 @@ Attendance rows are the engine's ``registrations.Attendance`` (one per registrat
 a fact separate from the registration's status.
 """
 
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,10 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import segno
-
 from base.errors import DomainError
 from base.hours import hours
+from base.qrcodes import qr_png as base_qr_png
 from registrations.models import (
     Attendance,
     AttendanceStatus,
@@ -120,9 +118,7 @@ def checkin_url(registration):
 
 
 def qr_png(registration, *, scale=6):
-    buffer = io.BytesIO()
-    segno.make(checkin_url(registration), error="m").save(buffer, kind="png", scale=scale, border=2)
-    return buffer.getvalue()
+    return base_qr_png(checkin_url(registration), scale=scale, border=2)
 
 
 def registration_from_token(token):

@@ -16,7 +16,7 @@ from wagtail.permissions import register_permission_policy
 from accounts.organisation import OrganisationSection
 from members.account import AccountSection
 from registrations.models.registrations import ACTIVE_STATUSES
-from trainings.models import TrainingPage
+from trainings.models import OCCURRENCE_KIND, TrainingPage
 
 from . import admin_views, cancellation
 from .models import (
@@ -327,8 +327,8 @@ def paid_training_runs(occurrence, user):
 @hooks.register("registration_email")
 def add_payment_receipt(registration, email, kind):
     """Confirmation e-mails of paid registrations say what was paid and where the invoice is."""
-    if kind not in ("confirmed", "promoted"):
-        return
+    if kind not in ("confirmed", "promoted") or registration.occurrence.kind != OCCURRENCE_KIND:
+        return  # only training runs are paid for: no query for every other confirmation
     payment = (
         Payment.objects.filter(registration=registration)
         .exclude(status=PaymentStatus.CANCELLED)

@@ -27,7 +27,8 @@ def registration_sequence(registration):
     """Each state sent to a person carries a strictly higher SEQUENCE than the one before: the
     occurrence's own (moves) plus the registration's status changes so far (cancelling, then
     registering again or being confirmed, each adds one)."""
-    return registration.occurrence.sequence + registration.changes.count()
+    changes = getattr(registration, "change_count", None)  # read with the registration by the e-mail task
+    return registration.occurrence.sequence + (registration.changes.count() if changes is None else changes)
 
 
 def registration_calendar(registration, *, method="REQUEST"):

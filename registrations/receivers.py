@@ -3,6 +3,8 @@
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.dispatch import receiver
 
@@ -27,11 +29,25 @@ def on_occurrence_rescheduled(sender, occurrence, previous_start=None, reason=""
 def seats_changed(sender, registration, **kwargs):
     """A seat was taken or freed: the owner page's cached copies and the listings tagged
     ``SEATS`` are renewed once the transaction commits (outside the occurrence's lock)."""
-    occurrence_id = registration.occurrence_id
+    page_id = registration.occurrence.page_id
 
     def renew():
-        page = Page.objects.filter(occurrences__pk=occurrence_id).only("id", "url_path", "depth", "path").first()
-        url = page.get_url() if page is not None else None
-        invalidate(paths=[urlsplit(url).path] if url else [], tags=[SEATS])
+        path = owner_page_path(page_id)
+        invalidate(paths=[path] if path else [], tags=[SEATS])
 
     transaction.on_commit(renew)
+
+
+def owner_page_path(page_id):
+    """The path of the owner page's public URL (None when it has none), remembered for as long
+    as a cached page lives: a burst of registrations does not look the page up each time, and
+    after a move the new path is renewed as soon as its copies made before the move expire."""
+    cache = caches["default"]
+    key = f"registrations:page-path:{page_id}"
+    path = cache.get(key)
+    if path is None:
+        page = Page.objects.filter(pk=page_id).only("id", "url_path", "depth", "path").first()
+        url = page.get_url() if page is not None else None
+        path = urlsplit(url).path if url else ""
+        cache.set(key, path, settings.PAGE_CACHE_SECONDS)
+    return path or None

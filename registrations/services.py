@@ -7,7 +7,9 @@ requests never overbook. Each status change writes a ``RegistrationChange``, sen
 """
 
 import datetime
+import functools
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
@@ -33,16 +35,62 @@ STAFF_SOURCES = {RegistrationSource.EDITOR, RegistrationSource.WALK_IN}
 
 
 def lock_occurrence(occurrence_id):
-    """The occurrence row, locked until the end of the transaction (PostgreSQL), or RegistrationError "busy"."""
+    """The occurrence row (without its page, loaded on use), locked until the end of the
+    transaction (PostgreSQL), or RegistrationError "busy"."""
     try:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{conf.lock_timeout_ms()}ms"])
-        return Occurrence.objects.select_for_update(of=("self",)).select_related("page").get(pk=occurrence_id)
+        if connection.vendor != "postgresql":
+            return Occurrence.objects.get(pk=occurrence_id)
+        timeout, select, attnames = f"{conf.lock_timeout_ms()}ms", *_lock_sql()
+        with connection.cursor() as cursor:
+            # One round trip: the lock timeout for this transaction, then the locked row. The
+            # statement is compiled once per process: the lock is waited for, and held, by
+            # every registration, so what runs around it is kept to the minimum. (Two round
+            # trips with server-side binding, which refuses two statements in one.)
+            if connection.settings_dict["OPTIONS"].get("server_side_binding"):
+                cursor.execute(SET_LOCK_TIMEOUT, [timeout])
+                cursor.execute(select, [occurrence_id])
+            else:
+                cursor.execute(f"{SET_LOCK_TIMEOUT}; {select}", [timeout, occurrence_id])
+                cursor.nextset()
+            row = cursor.fetchone()
     except OperationalError as error:
         raise RegistrationError(
             _("Beaucoup de personnes s'inscrivent en ce moment : réessayez dans quelques secondes."), "busy"
         ) from error
+    if row is None:
+        raise Occurrence.DoesNotExist(f"Occurrence {occurrence_id} introuvable.")
+    return Occurrence.from_db(connection.alias, attnames, row)
+
+
+SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %s, true)"
+
+
+@functools.cache
+def _lock_sql():
+    """(SQL, field names) of ``lock_occurrence`` on PostgreSQL, compiled by the ORM once."""
+    rows = Occurrence.objects.select_for_update(of=("self",)).filter(pk=0).order_by()
+    compiler = rows.query.get_compiler(connection.alias)
+    sql, params = compiler.as_sql()
+    if list(params) != [0]:  # the only parameter is the primary key
+        raise RuntimeError("lock_occurrence: unexpected query parameters")
+    attnames = [column.target.attname for column, _sql, _alias in compiler.select]
+    return sql, attnames
+
+
+def _seats_taken(occurrence_id):
+    """Seats taken on the occurrence (pending payments hold theirs): one small query, run while
+    the occurrence is locked."""
+    if connection.vendor != "postgresql":
+        return Registration.objects.filter(occurrence_id=occurrence_id).holding_seats().count()
+    with connection.cursor() as cursor:
+        cursor.execute(_count_sql(), [occurrence_id, [status.value for status in SEAT_STATUSES]])
+        return cursor.fetchone()[0]
+
+
+@functools.cache
+def _count_sql():
+    table = connection.ops.quote_name(Registration._meta.db_table)  # the model's, never input
+    return f"SELECT COUNT(*) FROM {table} WHERE occurrence_id = %s AND status = ANY(%s)"  # noqa: S608
 
 
 # ---------------------------------------------------------------------------- reading
@@ -52,8 +100,7 @@ def seats_left(occurrence):
     """Seats still free (None when unlimited); pending payments hold their seat."""
     if occurrence.capacity is None:
         return None
-    taken = Registration.objects.filter(occurrence=occurrence).holding_seats().count()
-    return max(occurrence.capacity - taken, 0)
+    return max(occurrence.capacity - _seats_taken(occurrence.pk), 0)
 
 
 def waitlist_positions(registrations):
@@ -76,9 +123,20 @@ def waitlist_position(registration):
 
 
 def registration_questions(occurrence):
-    """The question keys the owning page asks ("dietary", "accessibility", "role", "free_text")."""
-    # Deferred: only this one field is fetched, not the page's body.
-    return list(getattr(occurrence.page.specific_deferred, "registration_questions", None) or [])
+    """The question keys the owning page asks ("dietary", "accessibility", "role", "free_text").
+
+    Reads that one column of the page's own type (no page instance): nothing for a page type
+    without questions; the type comes from the loaded page, or from ``page_content_type_id``
+    read with the occurrence."""
+    if Occurrence.page.is_cached(occurrence):
+        content_type_id = occurrence.page.content_type_id
+    else:
+        content_type_id = getattr(occurrence, "page_content_type_id", None) or occurrence.page.content_type_id
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model is None or "registration_questions" not in {f.name for f in model._meta.concrete_fields}:
+        return []
+    rows = model._default_manager.filter(pk=occurrence.page_id).values_list("registration_questions", flat=True)
+    return list(rows.first() or [])
 
 
 # ---------------------------------------------------------------------------- registering
@@ -118,16 +176,23 @@ def register(
     if guest is not None and source == RegistrationSource.SELF:
         source = RegistrationSource.GUEST
     now = timezone.now()
-    # A fast answer to double submits, outside the lock; the database constraint is the guarantee.
-    if Registration.objects.filter(occurrence_id=occurrence.pk, email__iexact=person["email"]).active().exists():
-        raise already_registered()
     try:
         registration = _register_locked(
             occurrence, person, user, guest, answers, source, actor, hold_seat_until, now, note=note
         )
     except IntegrityError as error:  # the one-active-per-person constraint (the whole insert is rolled back)
         raise already_registered() from error
+    except RegistrationError as error:
+        # A double submit is told as such, whatever else would refuse it (a full organisation,
+        # a closed date). Checked only on refusal: the usual path costs no query for it.
+        if error.code != "busy" and _is_registered(occurrence.pk, person["email"]):
+            raise already_registered() from error
+        raise
     return registration
+
+
+def _is_registered(occurrence_id, email):
+    return Registration.objects.filter(occurrence_id=occurrence_id, email__iexact=email).active().exists()
 
 
 def payment_due(occurrence, user):
@@ -138,9 +203,13 @@ def payment_due(occurrence, user):
 
 
 def _register_locked(occurrence, person, user, guest, answers, source, actor, hold_seat_until, now, *, note=""):
-    """The critical section: as few round trips as possible while the occurrence is locked."""
+    """The critical section: lock the occurrence, count, insert (and the history row, which must
+    never be missing). Everything else (e-mail, cache renewal, page URLs) runs after commit."""
+    page = occurrence.page if Occurrence.page.is_cached(occurrence) else None
     with transaction.atomic():
         occurrence = lock_occurrence(occurrence.pk)
+        if page is not None:  # the caller's page, so that nothing reloads it
+            occurrence.page = page
         _check_open(occurrence, user=user, guest=guest, source=source, now=now)
         registration = Registration(occurrence=occurrence, user=user, answers=answers or {}, source=source, **person)
         if source == RegistrationSource.GUEST:

@@ -1,15 +1,20 @@
 from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Subquery
 
 from django_tasks import task
 
 from .emails import send
-from .models import Registration
+from .models import Registration, RegistrationChange
 
 
 @task()
 def send_registration_email(registration_id, kind, extra=None):
     """Send one e-mail about a registration (enqueued on commit by the services)."""
-    registration = Registration.objects.select_related("occurrence__page").filter(pk=registration_id).first()
+    rows = Registration.objects.select_related("occurrence__page").filter(pk=registration_id).order_by()
+    # The .ics's SEQUENCE counts the status changes: read with the row, not by a query of its own.
+    changes = RegistrationChange.objects.filter(registration=OuterRef("pk")).order_by().values("registration")
+    rows = rows.annotate(change_count=Subquery(changes.annotate(n=Count("pk")).values("n")))
+    registration = next(iter(rows), None)
     if registration is not None:
         send(registration, kind, extra)
 

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -31,8 +33,13 @@ ERROR_STATUS = {"busy": 503, "audience": 403, "already_registered": 409}
 GUEST_LINK_MAX_AGE = 60 * 60 * 24 * 7
 
 
-def _occurrence(occurrence_id):
-    return get_object_or_404(Occurrence.objects.select_related("page"), pk=occurrence_id, page__live=True)
+def _occurrence(occurrence_id, *, with_page=True):
+    """The occurrence of a live page. ``with_page=False`` (a form posted): its page is loaded
+    only if a page is rendered, and only its type is read beside the occurrence."""
+    if with_page:
+        return get_object_or_404(Occurrence.objects.select_related("page"), pk=occurrence_id, page__live=True)
+    rows = Occurrence.objects.annotate(page_content_type_id=F("page__content_type_id"))
+    return get_object_or_404(rows, pk=occurrence_id, page__live=True)
 
 
 def refusal(request, error, occurrence=None, status=None):
@@ -81,7 +88,7 @@ def _register_page(request, context, user, status=200):
 @never_cache
 @rate_limit("register")
 def register(request, occurrence_id):
-    occurrence = _occurrence(occurrence_id)
+    occurrence = _occurrence(occurrence_id, with_page=request.method != "POST")
     for fn in hooks.get_hooks("before_register"):
         response = fn(request, occurrence)
         if isinstance(response, HttpResponse):
@@ -96,7 +103,8 @@ def register(request, occurrence_id):
     may_register = (user is None and occurrence.audience == Audience.EVERYONE) or (
         user is not None and may_take_part(user, occurrence.audience)
     )
-    context = {"occurrence": occurrence, "page": occurrence.page, "form": form, "may_register": may_register}
+    page = SimpleLazyObject(lambda: occurrence.page)  # loaded only if a page is rendered
+    context = {"occurrence": occurrence, "page": page, "form": form, "may_register": may_register}
     if request.method != "POST":
         return _register_page(request, context, user)
     if not may_register:

@@ -12,7 +12,7 @@
     pages (home, agenda, event pages, cached and rendered), public and per-event feeds, the
     registration form and registrations posted by logged-in members. Prints the worker's
     resident memory (VmRSS, /proc/<pid>/status) before and after, and the growth.
-    Target: ≤ 10 %, no 5xx, same worker process throughout.
+    Target: flat, within ± 5 %; no 5xx, same worker process throughout.
 A dedicated bench database is created then dropped (PostgreSQL from DATABASE_URL's server,
 SQLite otherwise); every server is stopped at the end. Bounded loops, 127.0.0.1 only.
 """
@@ -20,7 +20,6 @@ SQLite otherwise); every server is stopped at the end. Bounded loops, 127.0.0.1 
 import itertools
 import os
 import secrets
-import subprocess
 import sys
 import threading
 import time
@@ -31,10 +30,9 @@ from pathlib import Path
 import requests
 
 from tests.bench.bench_events import _load
-from tests.bench.bench_registrations import _bench_database, _free_port, _manage
+from tests.bench.bench_registrations import _bench_database, _manage, _start_server, _stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENTS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
@@ -93,33 +91,6 @@ print("BENCH" + json.dumps({
 """
 
 
-def _start(env, workers):
-    port = _free_port()
-    server = subprocess.Popen(
-        [GUNICORN, "--pythonpath", "site", "wsgi:application", "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if requests.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.2)
-    return server, base
-
-
-def _stop(server):
-    if server is not None and server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
 def _workers(parent_pid):
     pids = []
     for entry in Path("/proc").iterdir():
@@ -143,7 +114,7 @@ def _rss_kib(pid):
 def _throughput(env):
     server = None
     try:
-        server, base = _start(env, WORKERS)
+        server, base = _start_server(env, WORKERS)
         print(f"(a) Débit : gunicorn {WORKERS} workers sync, {CLIENT_THREADS} fils clients, {SECONDS:.0f} s par mesure")
         agenda = requests.get(base + "/agenda/", timeout=10)
         print(
@@ -166,7 +137,7 @@ def _throughput(env):
         print(f"  /agenda/ en cache = {ratio:.0%} du plafond /healthz (cible ≥ 70 %)")
         return ratio >= 0.70 and agenda.status_code == 200
     finally:
-        _stop(server)
+        _stop_server(server)
 
 
 def _mixed_requests(base, data):
@@ -230,7 +201,7 @@ def _drive(base, data, requests_iter, count):
 def _memory(env, data):
     server = None
     try:
-        server, base = _start(env, 1)
+        server, base = _start_server(env, 1)
         (worker,) = _workers(server.pid)
         mix = _mixed_requests(base, data)
         print(f"(b) Mémoire : gunicorn 1 worker sync (pid {worker}), {MEMORY_CLIENTS} fils clients")
@@ -246,13 +217,13 @@ def _memory(env, data):
         growth = (after - before) / before
         print(f"  {REQUESTS} requêtes mêlées en {elapsed:.0f} s ({REQUESTS / elapsed:.0f} req/s) : HTTP {dict(codes)}")
         print(
-            f"  RSS après : {after / 1024:.1f} Mio ; croissance {growth:+.1%} (cible ≤ 10 %) ; "
+            f"  RSS après : {after / 1024:.1f} Mio ; variation {growth:+.1%} (cible ± 5 %) ; "
             f"même worker : {workers_after == [worker]}"
         )
         no_5xx = all(isinstance(code, int) and code < 500 for code in codes)
-        return growth <= 0.10 and no_5xx and workers_after == [worker]
+        return abs(growth) <= 0.05 and no_5xx and workers_after == [worker]
     finally:
-        _stop(server)
+        _stop_server(server)
 
 
 def run():
