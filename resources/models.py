@@ -56,10 +56,10 @@ class ResourceIndexPage(ClientErrorStatusMixin, SectionIndexPage):
         verbose_name = _("bibliothèque de ressources")
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import library_listing  # queries reads this module's models: imported when first used
+        from .queries import library_context  # queries reads this module's models: imported when first used
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(library_listing(request, self))
+        context.update(library_context(request, self))
         # Other activities show what members may act on here (open grouped purchases, …): each
         # `library_panel` hook returns (template name, context) or None for this request.
         panels = (fn(request) for fn in hooks.get_hooks("library_panel"))

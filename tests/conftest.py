@@ -138,3 +138,18 @@ def demo_site(db, demo_snapshot):
     site.hostname = "testserver"
     site.save()
     return site
+
+
+@pytest.fixture
+def pages_cache():
+    """The page cache on (a per-process memory cache), emptied before and after the test: for
+    tests of what is shared from it (fragments, pages, feeds)."""
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    locmem = "django.core.cache.backends.locmem.LocMemCache"
+    pages = {"default": {"BACKEND": locmem, "LOCATION": "default"}, "pages": {"BACKEND": locmem, "LOCATION": "pages"}}
+    with override_settings(CACHES=pages):
+        caches["pages"].clear()
+        yield caches["pages"]
+        caches["pages"].clear()

@@ -193,3 +193,16 @@ def unlock_occurrences(monkeypatch, *modules):
 
     for module in (services, *modules):
         monkeypatch.setattr(module, "lock_occurrence", unlocked)
+
+
+def log_in_as(client, user):
+    """The client as ``user`` (None: an anonymous visitor)."""
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+
+
+def main_of(client, url):
+    """The page's <main> element as text (what differs between visitors, without the header)."""
+    html = client.get(url).content.decode()
+    return html[html.index("<main") : html.index("</main>")]

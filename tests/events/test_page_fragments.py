@@ -14,6 +14,8 @@ from registrations.services import register
 from tests.factories import MemberFactory, SupplierContactFactory
 from tests.factories.events import EventPageFactory, publish
 from tests.factories.trainings import TrainingIndexPageFactory, training_with_runs
+from tests.utils import log_in_as as _as
+from tests.utils import main_of as _body
 
 PAGES_CACHE = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
@@ -30,17 +32,6 @@ def cache_on():
         caches["pages"].clear()
         yield
         caches["pages"].clear()
-
-
-def _as(client, user):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-
-
-def _body(client, url):
-    html = client.get(url).content.decode()
-    return html[html.index("<main") : html.index("</main>")]
 
 
 def test_event_body_never_shows_one_person_what_is_anothers(client, agenda, django_capture_on_commit_callbacks):
