@@ -12,7 +12,6 @@ SQLite otherwise); the server is stopped at the end.
 
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import requests
 
-from tests.bench.bench_registrations import _bench_database, _free_port, _manage
+from tests.bench.bench_registrations import _bench_database, _manage, _start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -144,19 +143,7 @@ def run():
             f"  GET conditionnel (cache de pages) : {c_time * 1000:.1f} ms, {c_queries} requêtes SQL, HTTP {c_status}"
         )
 
-        port = _free_port()
-        server = subprocess.Popen(
-            [GUNICORN, "--pythonpath", "site", "wsgi:application", "--workers", str(WORKERS),
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if requests.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
+        server, base = _start_server(env, WORKERS)
         print(f"Charge : gunicorn {WORKERS} workers sync, {CLIENT_THREADS} fils clients, {SECONDS:.0f} s par adresse")
         for label, path in (
             ("/healthz (plafond)", "/healthz"),

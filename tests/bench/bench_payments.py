@@ -18,13 +18,12 @@ import hmac
 import json
 import os
 import statistics
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from .bench_registrations import GUNICORN, ROOT, _bench_database, _free_port, _manage
+from .bench_registrations import _bench_database, _manage, _start_server
 
 PAYMENTS = 300
 COPIES = 40
@@ -134,19 +133,7 @@ def run():
         print(f"Base : {'PostgreSQL' if database_url.startswith('postgres') else 'SQLite'} (dédiée au benchmark)")
         _manage(env, "migrate", "--noinput", "-v0")
         _manage(env, "shell", script=SETUP % {"count": PAYMENTS})
-        port = _free_port()
-        server = subprocess.Popen(
-            [GUNICORN, "--pythonpath", "site", "wsgi:application", "--workers", str(WORKERS),
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if requests.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
+        server, base = _start_server(env, WORKERS)
         url = f"{base}/payments/stripe/webhook/"
         for n in range(WORKERS * 2):  # warm up every worker with ignored events (not timed)
             _post(url, {"id": f"evt_warm_{n}", "type": "customer.created", "data": {"object": {"id": "cus"}}})

@@ -25,9 +25,7 @@ one request and the N with the most own time (cProfile on CPU time, in-process t
 client, page cache bypassed): ``BENCH_PROFILE=25 BENCH_SIZES=200 make bench BENCH=ratios``.
 """
 
-import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -35,7 +33,7 @@ from pathlib import Path
 
 import requests
 
-from tests.bench.bench_registrations import PYTHON, _bench_database, _cpu_seconds, _free_port
+from tests.bench.bench_registrations import _bench_database, _cpu_seconds, _manage, _start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -152,33 +150,6 @@ print("BENCH" + json.dumps({
 """
 
 
-def _manage(env, *args, script=None):
-    command = [PYTHON, "manage.py", *args] + (["-c", script] if script else [])
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode:
-        print(result.stdout[-3000:], result.stderr[-3000:])
-        result.check_returncode()
-    line = next((line for line in result.stdout.splitlines() if line.startswith("BENCH")), None)
-    return json.loads(line[5:]) if line else None
-
-
-def _start(env):
-    port = _free_port()
-    server = subprocess.Popen(
-        [GUNICORN, "--pythonpath", "site", "wsgi:application", "--workers", str(WORKERS),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if requests.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.2)
-    return server, base
-
-
 def _load(server, url, *, bypass, headers=None, cookies=None, expect=200):
     """(req/s, CPU ms per request, errors): CLIENT_THREADS clients loop on ``url`` for SECONDS."""
     counter = iter(range(10**9))
@@ -263,7 +234,7 @@ def run():
         for size in SIZES:
             script = SETUP % {"events": size, "profile": PROFILE, "middleware": size == SIZES[0]}
             data = _manage(env, "shell", script=script)
-            server, base = _start(env)
+            server, base = _start_server(env, WORKERS)
             try:
                 rows = {}
                 rows["ceiling"] = _load(server, base + "/healthz", bypass=True)
