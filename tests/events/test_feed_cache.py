@@ -1,8 +1,6 @@
 """Public feeds behind the shared page cache (home/caching.py) still answer conditional GETs with
 304, and a cancelled occurrence shows at once (the engine's signals clear the cache)."""
 
-from django.core.cache import caches
-from django.test import override_settings
 from django.urls import reverse
 
 import pytest
@@ -11,20 +9,12 @@ from registrations.models import Occurrence
 from registrations.occurrences import cancel_occurrence
 from tests.factories.events import EventPageFactory, publish
 
-PAGES_CACHE = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-events-test"},
-}
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cache_on():
-    with override_settings(CACHES=PAGES_CACHE):
-        caches["pages"].clear()
-        yield
-        caches["pages"].clear()
+def cache_on(pages_cache):
+    return pages_cache
 
 
 def test_cached_feed_answers_304_and_follows_changes(

@@ -2,7 +2,6 @@
 listings tagged "seats"), not the whole page cache: other events' pages and the feeds stay cached."""
 
 from django.core.cache import caches
-from django.test import override_settings
 from django.urls import reverse
 
 import pytest
@@ -13,20 +12,12 @@ from registrations.services import cancel, register
 from tests.factories import MemberFactory
 from tests.factories.events import EventPageFactory, publish
 
-PAGES_CACHE = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-targeted-test"},
-}
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cache_on():
-    with override_settings(CACHES=PAGES_CACHE):
-        caches["pages"].clear()
-        yield
-        caches["pages"].clear()
+def cache_on(pages_cache):
+    return pages_cache
 
 
 def _seats(client, url):
