@@ -2,6 +2,7 @@
 records the presence, the others answer « déjà enregistré ». A control removes the lock and shows
 the test sees the race (every phone claims to have checked the person in)."""
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -56,7 +57,8 @@ def test_simultaneous_scans_record_one_presence(training, editor, slow_recording
 
 @time_machine.travel(paris(2025, 5, 20, 10), tick=False)
 def test_control_without_the_lock_every_phone_claims_the_check_in(training, editor, slow_recording, monkeypatch):
-    monkeypatch.setattr(services, "_lock_scans_of", lambda registration: registration)
+    together = threading.Barrier(PHONES, timeout=30)  # every phone reads before any writes, however slow the start
+    monkeypatch.setattr(services, "_lock_scans_of", lambda registration: together.wait())
     results = scan_at_once(services.checkin_token(training["sophie"]), editor)
     firsts = [result for result in results if not result.already]
     assert len(firsts) > 1, "sans verrou, plusieurs scans devraient se croire premiers : le test ne prouverait rien"
