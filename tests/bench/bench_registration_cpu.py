@@ -41,6 +41,9 @@ clients = []
 for session in sessions:
     client = Client(HTTP_HOST="127.0.0.1")
     client.cookies["sessionid"] = session
+    # One handler for all, as a worker has: each new handler would build the middleware chain
+    # again on its first request, which a server does once per process.
+    client.handler = clients[0].handler if clients else client.handler
     clients.append(client)
 url = f"/inscriptions/{occurrence.pk}/"
 FORM = "application/x-www-form-urlencoded"  # what a browser posts (the test client's default is multipart)
