@@ -25,6 +25,7 @@ import secrets
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+from django.http import QueryDict
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.utils.cache import patch_cache_control
 
@@ -126,6 +127,64 @@ def invalidate(*, paths=(), tags=()):
     transaction.on_commit(lambda: _renew(paths, tags))
 
 
+def _reading_all(name):
+    read = getattr(QueryDict, name)
+
+    def method(self, *args, **kwargs):
+        self.read_all = True
+        return read(self, *args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+class ReadTrackingQueryDict(QueryDict):
+    """``request.GET`` that remembers which parameters the page read.
+
+    The cache keys a response on its whole address. A parameter no view reads (``?utm_source=…``,
+    a cache-buster, a random string) would store one more copy of the same page per value: memory
+    in a per-process cache, eviction of the useful entries in Redis. Such a response is served but
+    not stored. Reading the parameters as a whole (copying them for pagination links, iterating)
+    counts as reading all of them."""
+
+    def __init__(self, *args, **kwargs):
+        self.read = set()
+        self.read_all = False
+        super().__init__(*args, **kwargs)  # parsing reads through the methods below
+        self.read.clear()
+        self.read_all = False
+
+    def unread(self):
+        return set() if self.read_all else set(dict.keys(self)) - self.read
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def _getlist(self, key, *args, **kwargs):
+        self.read.add(key)
+        return super()._getlist(key, *args, **kwargs)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+    __iter__ = _reading_all("__iter__")
+    __len__ = _reading_all("__len__")
+    keys = _reading_all("keys")
+    items = _reading_all("items")
+    lists = _reading_all("lists")
+    values = _reading_all("values")
+    dict = _reading_all("dict")
+    urlencode = _reading_all("urlencode")
+    copy = _reading_all("copy")
+
+
+def _has_unread_parameters(request):
+    query = request.__dict__.get("GET")
+    return isinstance(query, ReadTrackingQueryDict) and bool(query.unread())
+
+
 class AnonymousCacheUpdateMiddleware(UpdateCacheMiddleware):
     """First in MIDDLEWARE: stores cacheable anonymous responses; marks the others private."""
 
@@ -140,7 +199,7 @@ class AnonymousCacheUpdateMiddleware(UpdateCacheMiddleware):
             else:
                 patch_cache_control(response, private=True, no_cache=True)
         prefix = getattr(request, "_page_cache_prefix", None)
-        if prefix is None or not is_cacheable_request(request) or response.cookies:
+        if prefix is None or not is_cacheable_request(request) or response.cookies or _has_unread_parameters(request):
             return response
         # The key prefix holds the data versions read before the view ran: a change during the
         # rendering stores this response under versions that are already out of date.
@@ -161,6 +220,8 @@ class AnonymousCacheFetchMiddleware(FetchFromCacheMiddleware):
             request._cache_update_cache = False
             return None
         request._page_cache_prefix = page_cache_prefix(request.path)
+        if request.META.get("QUERY_STRING"):
+            request.GET = ReadTrackingQueryDict(request.META["QUERY_STRING"], encoding=request.encoding)
         scoped = copy.copy(self)
         scoped.key_prefix = request._page_cache_prefix
         return FetchFromCacheMiddleware.process_request(scoped, request)

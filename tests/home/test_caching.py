@@ -6,6 +6,7 @@ from django.test import override_settings
 import pytest
 
 from tests.factories import MemberFactory, StandardPageFactory
+from tests.factories.events import EventIndexPageFactory
 
 PAGES_CACHE = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
@@ -71,3 +72,26 @@ def test_post_is_never_cached(client, home_page):
     assert _cached_entries() == 0
     client.get("/a-propos/")  # control: the same page asked with GET is stored
     assert _cached_entries() > 0
+
+
+@pytest.mark.parametrize("path", ["/", "/agenda/", "/calendrier/agenda.ics"])
+def test_a_parameter_no_page_reads_is_served_but_not_stored(client, home_page, path, django_assert_num_queries):
+    """``?utm_source=…`` or a cache-buster would otherwise store one copy of the page per value."""
+    EventIndexPageFactory(parent=home_page, slug="agenda")
+    client.get(path)
+    with django_assert_num_queries(0):
+        assert client.get(path).status_code == 200  # the plain address comes from the cache
+    stored = len(caches["pages"]._cache)
+    for value in ("a", "b", "a"):
+        response = client.get(f"{path}?utm_source={value}")
+        assert response.status_code == 200
+        assert "public" in response["Cache-Control"]
+    assert len(caches["pages"]._cache) == stored  # served, nothing more stored
+
+
+def test_a_parameter_the_page_reads_is_stored(client, home_page, django_assert_num_queries):
+    EventIndexPageFactory(parent=home_page, slug="agenda")
+    month = client.get("/agenda/?vue=mois")
+    assert month.status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/agenda/?vue=mois").content == month.content
