@@ -39,6 +39,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)  # one language: no LocaleMiddleware
         if request.path.startswith("/admin/"):
             # Wagtail's preview runs the page through the middleware as a request for the page's
             # own URL, so it comes back with the public policy (frame-ancestors 'none') and the

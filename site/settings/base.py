@@ -97,7 +97,9 @@ MIDDLEWARE = [
     "base.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: the site speaks one language (LANGUAGES), the default everywhere. It
+    # would parse Accept-Language on every request and add « Vary: Accept-Language », keeping
+    # one copy of each cached page per browser language for nothing.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -85,3 +85,15 @@ def test_health_check_is_never_looked_up_nor_stored_in_the_page_cache(client, dj
             with django_assert_num_queries(1):  # SELECT 1, every time
                 assert client.get("/healthz").status_code == 200
         assert not caches["pages"]._cache
+
+
+@pytest.mark.parametrize("accept", ["en-US,en;q=0.9", "de", "fr-FR,fr;q=0.9", ""])
+def test_one_language_whatever_the_browser_asks_and_no_vary_on_it(client, home_page, accept):
+    """Without LocaleMiddleware: French for everyone, said in Content-Language, and the cached
+    pages are not split per Accept-Language."""
+    response = client.get("/compte/connexion/", HTTP_ACCEPT_LANGUAGE=accept)
+    assert response.status_code == 200
+    assert response["Content-Language"] == "fr"
+    assert "Accept-Language" not in response.get("Vary", "")
+    assert "Mot de passe" in response.content.decode()
+    assert '<html lang="fr"' in response.content.decode()
