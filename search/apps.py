@@ -10,6 +10,9 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         # Signals and hooks need the models, which load once the app registry is ready.
+        from .fragments import connect_invalidation
         from .permissions import grant_editor_permissions
+
+        connect_invalidation()
 
         post_migrate.connect(grant_editor_permissions, sender=self, dispatch_uid="library_editor_permissions")

@@ -28,10 +28,10 @@ class SearchPage(ClientErrorStatusMixin, ViewRestrictionsInOneQueryMixin, Page):
         return response
 
     def get_context(self, request, *args, **kwargs):
-        from .queries import search_site  # the queries import the page models: loaded on use
+        from .fragments import search_context  # the queries import the page models: loaded on use
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(search_site(request))
+        context.update(search_context(request, self))
         return context
 
 

@@ -6,26 +6,21 @@ The search asks the backend for at most ``CANDIDATES`` pages and as many documen
 builds facets and pages in Python over those rows, so the number of SQL queries does not grow
 with the number of resources."""
 
-import logging
 import re
 import unicodedata
 
 from django import forms
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import DatabaseError, transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.documents import get_document_model
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
@@ -35,9 +30,6 @@ from resources.models import ResourcePage, ResourceType
 from sectors.models import Sector
 
 from . import exchange
-from .models import SearchLog
-
-logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 15
@@ -166,33 +158,32 @@ def _text_of(page):
     return " ".join(parts) or page.title
 
 
-def _page_facets(pages):
-    """(type, sector id) of each page id, in one query per page model that has a sector."""
+def _sector_lookups():
+    """From Page, the lookup of each page model's own sector column (a direct subclass of Page
+    that declares ``sector``: event, training, working group, resource, joint purchase…)."""
+    return [
+        f"{model._meta.model_name}__sector_id"
+        for model in get_page_models()
+        if Page in model._meta.parents and any(f.name == "sector" for f in model._meta.local_fields)
+    ]
 
-    facets = {}
-    by_model = {}
+
+def _page_facets(pages):
+    """(type, sector id) of each page id, in one query whatever the page models found: each
+    sectored model's table is joined (one to one, on the page's id)."""
+    if not pages:
+        return {}
+    lookups = _sector_lookups()
+    rows = Page.objects.filter(pk__in=[p.pk for p in pages]).values_list("pk", "resourcepage__resource_type", *lookups)
+    kinds = {}
     for page in pages:
-        by_model.setdefault(page.content_type_id, []).append(page.pk)
-    resource_ids = set()
-    for content_type_id, ids in by_model.items():
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is None:
-            continue
-        if issubclass(model, ResourcePage):
-            resource_ids.update(ids)
-            continue
-        key = f"{model._meta.app_label}.{model._meta.model_name}"
-        kind = MODEL_TYPES.get(key, OTHER)
-        has_sector = any(f.name == "sector" for f in model._meta.get_fields())
-        if has_sector and apps.is_installed(model._meta.app_label):
-            for pk, sector_id in model.objects.filter(pk__in=ids).values_list("pk", "sector_id"):
-                facets[pk] = (kind, sector_id)
-        for pk in ids:
-            facets.setdefault(pk, (kind, None))
-    if resource_ids:
-        rows = ResourcePage.objects.filter(pk__in=resource_ids).values_list("pk", "resource_type", "sector_id")
-        for pk, resource_type, sector_id in rows:
-            facets[pk] = (resource_type, sector_id)
+        model = ContentType.objects.get_for_id(page.content_type_id).model_class()
+        name = f"{model._meta.app_label}.{model._meta.model_name}" if model else ""
+        kinds[page.pk] = MODEL_TYPES.get(name, OTHER)
+    facets = {}
+    for pk, resource_type, *sectors in rows.order_by():
+        sector_id = next((sector for sector in sectors if sector is not None), None)
+        facets[pk] = (resource_type or kinds.get(pk, OTHER), sector_id)
     return facets
 
 
@@ -213,22 +204,6 @@ def _count(hits, key):
     for hit in hits:
         counts[hit[key]] = counts.get(hit[key], 0) + 1
     return counts
-
-
-@transaction.atomic
-def log_search(query, result_count):
-    """Record a search for the editors (Wagtail's query hits and our zero-result log)."""
-    normalised = normalise_query_string(query)[:255]
-    if not normalised:
-        return
-    Query.get(normalised).add_hit()
-    log, created = SearchLog.objects.get_or_create(query_string=normalised)
-    SearchLog.objects.filter(pk=log.pk).update(
-        hits=F("hits") + 1,
-        zero_result_hits=F("zero_result_hits") + (0 if result_count else 1),
-        last_result_count=result_count,
-        last_searched_at=timezone.now(),
-    )
 
 
 def _faq_page(request):
@@ -297,12 +272,27 @@ def _paginate(selected, request, context):
         return paginator.page(1)
 
 
+def _specific(pages):
+    """The specific page of each of ``pages`` by id: one query per page model among them (their
+    content type is known: no query to read it, unlike ``.specific()``)."""
+    by_model = {}
+    for page in pages:
+        by_model.setdefault(page.content_type_id, []).append(page.pk)
+    found = {}
+    for content_type_id, ids in by_model.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is not None:
+            # No ORDER BY: hits keep their score's order, and compiling the tree order costs CPU.
+            found.update((p.pk, p) for p in model.objects.filter(pk__in=ids).order_by())
+    return found
+
+
 def _describe(results, request, query, type_labels):
     """Give each shown hit its URL, title, snippet and label; only shown pages load their fields."""
-    shown_ids = [h["object"].pk for h in results if isinstance(h["object"], Page)]
+    shown = [h["object"] for h in results if isinstance(h["object"], Page)]
     faq_page = _faq_page(request) if any(isinstance(h["object"], FaqEntry) for h in results) else None
     exchange_url = exchange.base_url(request) if any(h["type"] == exchange.EXCHANGE for h in results) else ""
-    specific = {p.pk: p for p in Page.objects.filter(pk__in=shown_ids).specific()} if shown_ids else {}
+    specific = _specific(shown)
     for hit in results:
         obj = hit["object"]
         if hit["type"] == DOCUMENT:
@@ -341,13 +331,6 @@ def _facets(type_counts, sector_counts, sectors, wanted_type, wanted_sector):
         if pk in sector_names
     ]
     return {"type_facets": type_facets, "sector_facets": sector_facets}
-
-
-def _log_quietly(query, result_count):
-    try:
-        log_search(query, result_count)
-    except DatabaseError:  # the log must never cost the visitor their results
-        logger.warning("Recherche non journalisée : %s", query, exc_info=True)
 
 
 def _form_context(request):
@@ -394,7 +377,8 @@ def search_site(request):
     results = _paginate(selected, request, context)
     _describe(results, request, query, context["type_labels"])
     if not request.GET.get("page") and not wanted_type and not wanted_sector:
-        _log_quietly(query, len(hits) + len(promotions))
+        # Counted by the caller (search.fragments), also when the results come from the cache.
+        context["counted"] = (query, len(hits) + len(promotions))
 
     context.update(
         _facets(_count(by_sector, "type"), _count(by_type, "sector"), context["sectors"], wanted_type, wanted_sector)
