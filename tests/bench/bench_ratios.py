@@ -42,6 +42,8 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "200,1000").split(",") if s.strip()]
 PROFILE = int(os.environ.get("BENCH_PROFILE", "0") or 0)
+# BENCH_ONLY=account,home: only these keys of ``paths`` (and feed_304, agenda_cached), besides the ceiling.
+ONLY = [s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
 
 # Grows the site to %(events)d event pages, then prints the addresses to load, each address's
 # query count (one in-process request) and, with BENCH_PROFILE, its profile.
@@ -123,6 +125,8 @@ def middleware_costs(rounds=8, per_round=100):
             best[index] = min(best[index], (time.process_time() - started) * 1e6 / per_round)
     return [["(aucun middleware)", best[0]]] + [[name, best[i + 1]] for i, name in enumerate(stack)]
 for name, path in paths.items():
+    if %(only)r and name not in %(only)r:
+        continue
     client = logged_in if name == "account" else anonymous
     sep = "&" if "?" in path else "?"
     client.get(f"{path}{sep}mesure=chauffe")
@@ -232,23 +236,32 @@ def run():
         print(f"Démo chargée en {time.perf_counter() - started:.0f} s", flush=True)
         print(f"Charge : gunicorn {WORKERS} workers sync, {CLIENT_THREADS} fils clients, {SECONDS:.0f} s par adresse")
         for size in SIZES:
-            script = SETUP % {"events": size, "profile": PROFILE, "middleware": size == SIZES[0]}
+            script = SETUP % {
+                "events": size,
+                "profile": PROFILE,
+                "middleware": size == SIZES[0] and not ONLY,
+                "only": ONLY,
+            }
             data = _manage(env, "shell", script=script)
             server, base = _start_server(env, WORKERS)
             try:
                 rows = {}
                 rows["ceiling"] = _load(server, base + "/healthz", bypass=True)
                 for name, path in data["paths"].items():
+                    if ONLY and name not in ONLY:
+                        continue
                     cookies = {"sessionid": data["session"]} if name == "account" else None
                     rows[name] = _load(server, base + path, bypass=True, cookies=cookies)
-                rows["feed_304"] = _load(
-                    server,
-                    base + data["paths"]["feed"],
-                    bypass=True,
-                    headers={"If-None-Match": data["etag"]},
-                    expect=304,
-                )
-                rows["agenda_cached"] = _load(server, base + "/agenda/", bypass=False)
+                if not ONLY or "feed_304" in ONLY:
+                    rows["feed_304"] = _load(
+                        server,
+                        base + data["paths"]["feed"],
+                        bypass=True,
+                        headers={"If-None-Match": data["etag"]},
+                        expect=304,
+                    )
+                if not ONLY or "agenda_cached" in ONLY:
+                    rows["agenda_cached"] = _load(server, base + "/agenda/", bypass=False)
             finally:
                 server.terminate()
                 server.wait(timeout=20)
