@@ -17,7 +17,7 @@ Sections render in ``order``; ``get_context(request)`` must cost a fixed number 
 Each section's HTML is kept in the page cache under the person's ``account_version`` (a column of
 their own row, read with the session's user: no query, and the same in every process), so a
 visit costs no section query until something changes. Whatever changes what a section shows a
-person renews that version, in the transaction of the change: ``track_account_data(Model,
+person renews that version once its transaction commits: ``track_account_data(Model,
 users_of)`` does it on every save or deletion of a row, ``account_changed(ids)`` where rows are
 written in bulk. A context may also say until when it holds (``"fresh_until"``: a date that
 passes from « à venir » to « passées », say); nothing is kept longer than ``PAGE_CACHE_SECONDS``.
@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
@@ -59,8 +60,13 @@ class AccountSection:
 
 
 def account_changed(users):
-    """What « Mon compte » shows ``users`` (ids, or a queryset of ids) has changed: their cached
-    sections are never served again (one UPDATE, in the caller's transaction)."""
+    """What « Mon compte » shows ``users`` (ids, or a queryset of ids, read then) has changed:
+    their cached sections are never served again once the transaction commits (one UPDATE).
+
+    After the commit, not inside: people's rows are never locked within the engine's
+    transactions (which would make them wait on, or deadlock with, each other); a section
+    rendered in between shows the new data under the old version, which is harmless. Should the
+    UPDATE fail, what has committed stands and the sections expire after PAGE_CACHE_SECONDS."""
     if isinstance(users, QuerySet):
         people = User.objects.filter(pk__in=users)
     else:
@@ -68,7 +74,7 @@ def account_changed(users):
         if not ids:
             return
         people = User.objects.filter(pk__in=ids)
-    people.update(account_version=secrets.token_hex(4))
+    transaction.on_commit(lambda: people.update(account_version=secrets.token_hex(4)), robust=True)
 
 
 def track_account_data(model, users_of):

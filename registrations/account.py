@@ -21,8 +21,11 @@ def personal_feed_url(request):
 
 
 def people_shown(registration):
-    """Whose « Mes inscriptions » a change of ``registration`` alters: its person, and the people
-    waiting for the same date (their positions)."""
+    """Whose « Mes inscriptions » a change of ``registration`` alters: its person and, once it has
+    been on the waiting list (``waitlisted_at`` stays after a promotion or a cancellation), the
+    people waiting for the same date (their positions). Joining the end of the list moves nobody."""
+    if registration.waitlisted_at is None or registration.status == RegistrationStatus.WAITLISTED:
+        return [registration.user_id]
     waiting = Q(
         registrations__occurrence_id=registration.occurrence_id, registrations__status=RegistrationStatus.WAITLISTED
     )
