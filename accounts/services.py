@@ -247,6 +247,20 @@ def referent_organisation(user):
     return user.organisation
 
 
+def referent_organisation_ids(request):
+    """Ids of the organisations ``request.user`` answers for, read once per request (« Mon
+    compte » asks in two sections)."""
+    if not hasattr(request, "_referent_organisation_ids"):
+        user = request.user
+        ids = (
+            Referent.objects.filter(user=user).values_list("organisation_id", flat=True)
+            if user.is_authenticated
+            else []
+        )
+        request._referent_organisation_ids = set(ids)
+    return request._referent_organisation_ids
+
+
 def is_referent_of(user, organisation_id):
     organisation = referent_organisation(user)
     return organisation is not None and organisation.pk == organisation_id

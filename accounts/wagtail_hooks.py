@@ -11,7 +11,7 @@ from members.account import AccountSection
 
 from . import admin_urls
 from .models import Referent
-from .services import referent_organisation
+from .services import referent_organisation_ids
 
 register_permission_policy(Referent, StaffPermissionPolicy(Referent))
 
@@ -83,5 +83,5 @@ def my_organisation():
         title=_("Mon organisation (référent)"),
         order=5,
         template_name="accounts/account_section.html",
-        is_shown=lambda request: referent_organisation(request.user) is not None,
+        is_shown=lambda request: request.user.organisation_id in referent_organisation_ids(request),
     )

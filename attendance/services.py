@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from base.errors import DomainError
 from base.hours import hours
 from base.qrcodes import qr_png as base_qr_png
+from members.account import account_changed
 from registrations.models import (
     Attendance,
     AttendanceStatus,
@@ -81,6 +82,7 @@ def mark_all_present(part, *, actor):
         for pk in missing
     ]
     Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+    account_changed(Registration.objects.filter(pk__in=[row.registration_id for row in rows]).values("user_id"))
     return len(rows)
 
 

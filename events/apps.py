@@ -14,3 +14,10 @@ class EventsConfig(AppConfig):
         from .kinds import register_kinds
 
         register_kinds()
+
+        # What « Mon compte » shows (members/account.py): the personal calendar's link.
+        from members.account import track_account_data
+
+        from .models import CalendarToken
+
+        track_account_data(CalendarToken, lambda token: [token.user_id])

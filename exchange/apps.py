@@ -14,3 +14,11 @@ class ExchangeConfig(AppConfig):
         from .services import keep_members_only
 
         page_published.connect(keep_members_only, sender=ExchangeIndexPage, dispatch_uid="exchange_members_only")
+
+        # What « Mon compte » shows (members/account.py): followed sectors, frequency, my questions.
+        from members.account import track_account_data
+
+        from .models import Follow, Preference, Question
+
+        for model, field in ((Follow, "user_id"), (Preference, "user_id"), (Question, "author_id")):
+            track_account_data(model, lambda row, field=field: [getattr(row, field)])

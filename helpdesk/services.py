@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from base.errors import DomainError
 from base.staff import is_staff_account
+from members.account import account_changed
 
 from . import conf, tasks
 from .models import Attachment, FaqEntry, Message, Question, QuestionStatus
@@ -91,6 +92,7 @@ def reply(question, *, author, body, files=None, from_staff=False):
 
 def close(question):
     Question.objects.filter(pk=question.pk).update(status=QuestionStatus.CLOSED)
+    account_changed([question.author_id])
 
 
 @transaction.atomic

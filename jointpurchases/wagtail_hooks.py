@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
+from accounts.services import referent_organisation_ids
 from base.staff import is_staff
 from members.account import AccountSection
 
@@ -17,7 +18,7 @@ def my_joint_purchases():
         title=_("Groupements de commandes"),
         order=70,
         template_name="jointpurchases/account_section.html",
-        get_context=lambda request: account_context(request.user),
+        get_context=lambda request: account_context(request.user, referent_organisation_ids(request)),
         is_shown=lambda request: request.user.is_member,
     )
 

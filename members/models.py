@@ -238,6 +238,10 @@ class User(AbstractUser):
     )
     job_title = models.CharField(_("fonction"), max_length=150, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    # Renewed (a random token) by whatever changes what « Mon compte » shows the person: its
+    # cached sections are kept under it (members/account.py). In this row, which every request
+    # of a logged-in person loads anyway, so it costs no query and holds across processes.
+    account_version = models.CharField(max_length=16, blank=True, default="", editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]

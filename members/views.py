@@ -8,6 +8,8 @@ from django.views.decorators.cache import never_cache
 
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
+from base.sites import find_site
+
 from .account import account_sections
 from .forms import LoginForm, NewPasswordForm, ProfileForm, ResetForm
 
@@ -69,6 +71,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @login_required
 def account(request):
     """« Mon compte »: who I am, my organisation, then the sections other apps register."""
+    find_site(request)  # shared from the cache; the sections' page links then ask no query
     return render(
         request,
         "members/account.html",

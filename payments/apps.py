@@ -44,3 +44,17 @@ class PaymentsConfig(AppConfig):
         registration_cancelled.connect(refunds.on_registration_cancelled, dispatch_uid="payments_on_cancelled")
         registration_confirmed.connect(refunds.on_registration_confirmed, dispatch_uid="payments_on_confirmed")
         post_migrate.connect(grant_editor_permissions, sender=self, dispatch_uid="payments_editor_permissions")
+
+        # What « Mon compte » shows (members/account.py): invoices, credit notes, refunds.
+        from members.account import track_account_data
+
+        from .models import CreditNote, Invoice, Payment, Refund
+
+        def payer(payment_id):
+            return Payment.objects.filter(pk=payment_id).values("registration__user_id")
+
+        track_account_data(Invoice, lambda invoice: payer(invoice.payment_id))
+        track_account_data(Refund, lambda refund: payer(refund.payment_id))
+        track_account_data(
+            CreditNote, lambda note: Invoice.objects.filter(pk=note.invoice_id).values("payment__registration__user_id")
+        )

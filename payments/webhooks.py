@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.account import account_changed
 from registrations.errors import RegistrationError
 from registrations.models import Registration, RegistrationStatus
 from registrations.services import cancel, confirm, lock_occurrence
@@ -146,6 +147,7 @@ def record_charge_refunded(charge):
     Refund.objects.filter(payment=payment, status=RefundStatus.REQUESTED).exclude(stripe_refund_id="").update(
         status=RefundStatus.SUCCEEDED
     )
+    account_changed(Payment.objects.filter(pk=payment.pk).values("registration__user_id"))
     return payment
 
 

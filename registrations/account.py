@@ -1,6 +1,8 @@
 """« Mes inscriptions » in « Mon compte »: upcoming and past registrations, with status and
 waiting-list position (a fixed number of queries)."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,23 @@ from .services import waitlist_positions
 def personal_feed_url(request):
     """The « Mon agenda personnel » section of « Mon compte »."""
     return reverse("members:account") + "#agenda"
+
+
+def people_shown(registration):
+    """Whose « Mes inscriptions » a change of ``registration`` alters: its person and, once it has
+    been on the waiting list (``waitlisted_at`` stays after a promotion or a cancellation), the
+    people waiting for the same date (their positions). Joining the end of the list moves nobody."""
+    if registration.waitlisted_at is None or registration.status == RegistrationStatus.WAITLISTED:
+        return [registration.user_id]
+    waiting = Q(
+        registrations__occurrence_id=registration.occurrence_id, registrations__status=RegistrationStatus.WAITLISTED
+    )
+    return get_user_model().objects.filter(Q(pk=registration.user_id) | waiting).values("pk")
+
+
+def registrants(occurrence_id):
+    """Everyone registered for the date (a date moved shows in their « Mon compte »)."""
+    return Registration.objects.filter(occurrence_id=occurrence_id).values("user_id")
 
 
 def account_context(request):
@@ -38,6 +57,8 @@ def account_context(request):
     return {
         "groups": [(_("À venir"), upcoming), (_("Passées"), past)],
         "personal_feed_url": personal_feed_url(request),
+        # The cached section holds until the next date ends (it then moves to « Passées »).
+        "fresh_until": min((r.occurrence.end for r in upcoming), default=None),
     }
 
 

@@ -27,3 +27,16 @@ class RegistrationsConfig(AppConfig):
             signal.connect(content_changed, dispatch_uid=f"registrations.content_changed.{id(signal)}")
         for signal in (registration_confirmed, registration_cancelled):
             signal.connect(receivers.seats_changed, dispatch_uid=f"registrations.seats_changed.{id(signal)}")
+
+        # What « Mon compte » shows (members/account.py): registrations, positions, dates moved.
+        from members.account import account_changed, track_account_data
+
+        from .account import people_shown, registrants
+        from .models import Registration
+
+        track_account_data(Registration, people_shown)
+        occurrence_rescheduled.connect(
+            lambda sender, occurrence, **kwargs: account_changed(registrants(occurrence.pk)),
+            weak=False,
+            dispatch_uid="registrations.account_changed.rescheduled",
+        )

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from wagtail import hooks
 
+from members.account import account_changed
+
 from . import signals, tasks
 from .models import Registration, RegistrationChange, RegistrationStatus
 from .services import lock_occurrence, send_on_commit
@@ -32,6 +34,7 @@ def tell_occurrence_cancelled(occurrence, *, reason="", actor=None):
         Registration.objects.filter(pk__in=[pk for pk, _status in rows]).update(
             status=S.CANCELLED, cancelled_at=now, hold_expires_at=None, updated_at=now
         )
+        account_changed(Registration.objects.filter(pk__in=[pk for pk, _status in rows]).values("user_id"))
         actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         note = str(reason or _("date annulée"))[:300]
         RegistrationChange.objects.bulk_create(

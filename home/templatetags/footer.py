@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from base.caching import SITE, data_version
+from base.sites import find_site
 
 register = template.Library()
 
@@ -33,7 +34,8 @@ def _render(request, site):
 @register.simple_tag(takes_context=True)
 def site_footer(context):
     request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
+    # Through the shared lookup: views that serve no page (« Mon compte ») have not found it yet.
+    site = find_site(request) if request is not None else None
     if site is None:
         site = Site.objects.filter(is_default_site=True).first()
     if site is None:

@@ -257,6 +257,8 @@ def run():
                 rows = {}
                 rows["ceiling"] = _load(server, base + "/healthz", bypass=True)
                 for name, path in data["paths"].items():
+                    if ONLY and name not in ONLY:
+                        continue
                     cookies = {"sessionid": data["session"]} if name == "account" else None
                     rows[name] = _load(server, base + path, bypass=True, cookies=cookies)
                 if not ONLY or "feed_304" in ONLY:

@@ -25,9 +25,10 @@ from tests.factories.registrations import OccurrenceFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, occurrence, organisation; lock, count, registration, history. (The database
-# task backend adds the e-mail task's row after commit; here the enqueued tasks are recorded.)
-POST_QUERIES = 8
+# Session, user, occurrence, organisation; lock, count, registration, history; after commit, the
+# person's « Mon compte » version (members/account.py). (The database task backend adds the
+# e-mail task's row after commit; here the enqueued tasks are recorded.)
+POST_QUERIES = 9
 
 
 @pytest.fixture(autouse=True)
