@@ -5,7 +5,7 @@ from wagtail.models import Page, Site
 import pytest
 
 from tests.factories import HomePageFactory
-from tests.utils import DemoSnapshot, flush_by_delete, restore_migration_data
+from tests.utils import DemoSnapshot, restore_migration_data
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -54,7 +54,6 @@ def pytest_configure(config):
     import os
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    flush_by_delete()
 
 
 @pytest.fixture(autouse=True)

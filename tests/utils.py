@@ -172,23 +172,6 @@ class DemoSnapshot:
         subprocess.run(args, env=env, check=True, capture_output=True)
 
 
-def flush_by_delete():
-    """Transactional tests (live_server, threads) end with Django's ``flush``, one TRUNCATE of
-    every table: on PostgreSQL that writes new files for 130 tables, about a second per test.
-    The tables hold a few rows by then, so DELETE (constraints deferred to the flush's commit)
-    empties them in a tenth of that. A flush that resets sequences keeps Django's TRUNCATE."""
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    truncate = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences or not tables:
-            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        return ["SET CONSTRAINTS ALL DEFERRED;", *(f"DELETE FROM {self.quote_name(table)};" for table in tables)]
-
-    DatabaseOperations.sql_flush = sql_flush
-
-
 def _tables(keep):
     from django.db import connection
 
