@@ -1,9 +1,12 @@
 """Test helpers shared by several test modules."""
 
+import os
 import re
+import shutil
 from pathlib import Path
 
 from django.apps import apps as global_apps
+from django.conf import settings
 
 from wagtail.models import Collection, Locale, Page
 
@@ -48,6 +51,7 @@ class DemoSnapshot:
 
     def __init__(self, directory):
         self.path = Path(directory) / "demo.sql"
+        self.media = Path(directory) / "demo-media"
         self.ready = False
 
     def dump(self):
@@ -55,7 +59,9 @@ class DemoSnapshot:
 
         pytest-xdist's workers share one dump (``directory`` is common to them): the first to
         get the lock loads and dumps, the others read its file. Each worker's database has the
-        same tables, and a restore replaces content types and permissions too, so the rows fit."""
+        same tables, and a restore replaces content types and permissions too, so the rows fit.
+        The demo's files (images, documents) are kept beside the dump: each worker has its own
+        MEDIA_ROOT, and a row restored without its file shows a broken image."""
         import fcntl
 
         from django.db import connection
@@ -87,6 +93,7 @@ class DemoSnapshot:
         dump = ["pg_dump", "--data-only", "--disable-triggers", "--no-owner", "--inserts", "--rows-per-insert=500"]
         partial = self.path.with_suffix(".partial")
         self._pg([*dump, "--file", str(partial), "--exclude-table-data=django_migrations"])
+        shutil.copytree(settings.MEDIA_ROOT, self.media, dirs_exist_ok=True)
         partial.rename(self.path)
         self._truncate_all(keep=KEPT_TABLES)
         restore_migration_data()
@@ -111,12 +118,27 @@ class DemoSnapshot:
             self._load_demo()
             return
         assert self.ready, "DemoSnapshot.dump() runs first, outside the test's transaction"
+        self._put_back_media()
         # Content types come back with the ids the dumped rows point at.
         self._empty_tables(keep=())
         with connection.cursor() as cursor:
             cursor.execute(self.sql)
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         ContentType.objects.clear_cache()
+
+    def _put_back_media(self):
+        """The demo's files in this worker's MEDIA_ROOT, as hard links (a test may have deleted
+        one, as an erasure does, or this worker may not be the one that loaded the demo)."""
+        media_root = Path(settings.MEDIA_ROOT)
+        for source in self.media.rglob("*"):
+            target = media_root / source.relative_to(self.media)
+            if source.is_dir() or target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:  # another file system
+                shutil.copy2(source, target)
 
     @staticmethod
     def _load_demo():
@@ -151,23 +173,22 @@ class DemoSnapshot:
 
     @staticmethod
     def _pg(command):
-        import os
         import subprocess
 
         from django.db import connection
 
-        settings = connection.settings_dict
-        env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
+        database = connection.settings_dict
+        env = {**os.environ, "PGPASSWORD": database.get("PASSWORD") or ""}
         args = [
             *command,
             "--host",
-            settings.get("HOST") or "127.0.0.1",
+            database.get("HOST") or "127.0.0.1",
             "--port",
-            str(settings.get("PORT") or 5432),
+            str(database.get("PORT") or 5432),
             "--username",
-            settings.get("USER") or "postgres",
+            database.get("USER") or "postgres",
             "--dbname",
-            settings["NAME"],
+            database["NAME"],
         ]
         subprocess.run(args, env=env, check=True, capture_output=True)
 
@@ -214,3 +235,11 @@ def main_of(client, url):
     """The page's <main> element as text (what differs between visitors, without the header)."""
     html = client.get(url).content.decode()
     return html[html.index("<main") : html.index("</main>")]
+
+
+def click_and_wait(locator):
+    """Click what leads to another page (a link, a form's button) and wait for that page's load.
+    Playwright's click returns once the navigation starts: reading the page right after it may
+    see the old page or an empty document, and ``wait_for_load_state`` may answer for the old one."""
+    with locator.page.expect_navigation():
+        locator.click()

@@ -10,6 +10,7 @@ import pytest
 from accounts.models import AccountRequest, Referent
 from members.models import User
 from tests.browser.conftest import BrowserPage
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DEMO_PASSWORD = "reseco-demo-2026"
@@ -46,8 +47,7 @@ def admin_log_in(browser_page, email="editeur@reseco.fr"):
     browser_page.goto("/admin/login/")
     page.locator("#id_username").fill(email)
     page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.locator("form button[type=submit]").first)
     assert "/admin/login/" not in page.url
 
 
@@ -56,8 +56,7 @@ def site_log_in(browser_page, email):
     browser_page.goto("/compte/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
 
 
 def choose_password(browser_page, link):
@@ -65,15 +64,13 @@ def choose_password(browser_page, link):
     browser_page.goto(link)
     page.locator("#id_new_password1").fill(NEW_PASSWORD)
     page.locator("#id_new_password2").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Enregistrer et me connecter").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Enregistrer et me connecter"))
 
 
 def test_request_approval_and_first_login(browser_page, browser, site_live):
     page = browser_page.page
     browser_page.goto("/compte/connexion/")
-    page.get_by_role("link", name="Demander un compte (agents des collectivités membres)").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("link", name="Demander un compte (agents des collectivités membres)"))
     page.locator("#id_first_name").fill("Léa")
     page.locator("#id_last_name").fill("Bernard")
     page.locator("#id_email").fill("lea.bernard@nantes.fr")
@@ -81,8 +78,7 @@ def test_request_approval_and_first_login(browser_page, browser, site_live):
     page.locator("#id_job_title").fill("Acheteuse")
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("compte-demande")
-    page.get_by_role("button", name="Envoyer ma demande").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Envoyer ma demande"))
     assert "Vérifiez votre messagerie" in page.content()
     browser_page.goto(last_link("lea.bernard@nantes.fr"))
     assert "Demande reçue" in page.content()
@@ -94,8 +90,7 @@ def test_request_approval_and_first_login(browser_page, browser, site_live):
     assert "Ville de Nantes" in editor_page.page.content()  # asked for, and suggested by nantes.fr
     editor_page.screenshot("admin-demandes-de-compte")
     editor_page.page.get_by_role("link", name="Léa Bernard").click()
-    editor_page.page.get_by_role("button", name="Accepter et envoyer le lien").click()
-    editor_page.page.wait_for_load_state()
+    click_and_wait(editor_page.page.get_by_role("button", name="Accepter et envoyer le lien"))
     assert errors(editor_page) == []
     editor.close()
 
@@ -117,8 +112,7 @@ def test_invitation_then_password(browser_page, browser, site_live):
     form.locator("#id_email").fill("hugo.leroy@rennes.fr")
     form.locator("#id_organisation").select_option(label="Rennes Métropole")
     editor_page.screenshot("admin-inviter")
-    form.get_by_role("button", name="Envoyer l'invitation").click()
-    form.wait_for_load_state()
+    click_and_wait(form.get_by_role("button", name="Envoyer l'invitation"))
     assert "Invitation envoyée" in form.content()
     assert errors(editor_page) == []
     editor.close()
@@ -143,24 +137,21 @@ def test_referent_sees_and_acts_for_the_organisation(browser_page):
     page = browser_page.page
     site_log_in(browser_page, "membre@nantes.fr")
     browser_page.goto("/compte/")
-    page.get_by_role("link", name="Gérer mon organisation").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("link", name="Gérer mon organisation"))
     content = page.content()
     assert "Comptes de mes collègues" in content and "Inscriptions de l'organisation" in content
     assert "Factures et avoirs" in content and "Attestations de présence" in content
     assert "rennes.fr" not in content
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("compte-mon-organisation")
-    page.get_by_role("button", name="Accepter Inès").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Accepter Inès"))
     assert "ines.morel@nantes.fr a reçu un lien" in page.content()
 
     page.get_by_role("link", name="Modifier les coordonnées de facturation").click()
     page.locator("#id_entity").fill("Ville de Nantes — service achats")
     page.locator("#id_siret").fill("214 401 093 00015")
     page.locator("#id_address").fill("2 rue de l'Hôtel de Ville\n44000 Nantes")
-    page.get_by_role("button", name="Enregistrer").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Enregistrer"))
     assert "Coordonnées de facturation enregistrées" in page.content()
     assert browser_page.console_errors == []
 
@@ -168,31 +159,26 @@ def test_referent_sees_and_acts_for_the_organisation(browser_page):
 def test_public_account_registers_for_a_paid_run_by_invoice(browser_page):
     page = browser_page.page
     browser_page.goto("/formations/clauses-sociales/")
-    page.locator(".training__runs a[href*='/payments/formation/']").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.locator(".training__runs a[href*='/payments/formation/']").first)
     assert "tarif non-membre : 360" in page.content()  # 300 € HT + 20 % VAT
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("formation-creer-un-compte")
-    page.get_by_role("link", name="Créer un compte", exact=True).click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("link", name="Créer un compte", exact=True))
     page.locator("#id_first_name").fill("Alex")
     page.locator("#id_last_name").fill("Roy")
     page.locator("#id_email").fill("alex.roy@exemple.org")
-    page.get_by_role("button", name="Créer mon compte").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Créer mon compte"))
     assert "Vérifiez votre messagerie" in page.content()
 
     browser_page.goto(last_link("alex.roy@exemple.org"))
     page.locator("#id_new_password1").fill(NEW_PASSWORD)
     page.locator("#id_new_password2").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Enregistrer et me connecter").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Enregistrer et me connecter"))
     assert "/payments/formation/" in page.url and "360,00 €" in page.content()
     page.locator("#id_billing_entity").fill("Association Roy")
     page.get_by_label("SIRET de l'entité facturée").fill("214 900 995 00017")
     page.get_by_label("Adresse de facturation").fill("1 rue\n49300 Cholet")
     page.get_by_label("Numéro de bon de commande").fill("BC-1")
-    page.get_by_role("button", name="M'inscrire et recevoir la facture").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="M'inscrire et recevoir la facture"))
     assert "Inscription confirmée" in page.content() and "Télécharger la facture FA-" in page.content()
     assert browser_page.console_errors == []

@@ -13,6 +13,7 @@ from registrations.models import Attendance, RegistrationStatus
 from registrations.schedule import sync_parts
 from tests.factories import StandardPageFactory
 from tests.factories.attendance import OccurrenceFactory, RegistrationFactory
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "reseco-demo-2026"
@@ -54,8 +55,7 @@ def log_in(browser_page, email="editeur@reseco.fr"):
     browser_page.goto("/admin/login/")
     page.locator("#id_username").fill(email)
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.locator("form button[type=submit]").first)
     assert "/admin/login/" not in page.url
 
 
@@ -71,8 +71,7 @@ def test_editor_takes_attendance_on_a_phone(phone_page, today_session):
     page.locator(f"input[name='status-{erwan.pk}'][value='excused']").check()
     page.locator(f"#note-{erwan.pk}").fill("Malade, prévenu la veille")
     phone_page.screenshot("presences-telephone")
-    page.get_by_role("button", name="Enregistrer les présences").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Enregistrer les présences"))
     assert "Présences enregistrées (2)" in page.content()
     assert dict(
         Attendance.objects.filter(part__occurrence=occurrence).values_list("registration__first_name", "status")
@@ -107,8 +106,7 @@ def test_report_page_is_accessible(browser_page, today_session):
     page.locator("#section-time").scroll_into_view_if_needed()
     browser_page.screenshot("rapport-temps")
     assert browser_page.accessibility_violations() == []
-    page.get_by_role("link", name="Inscriptions confirmées").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("link", name="Inscriptions confirmées").first)
     assert "ligne(s)" in page.content()
     browser_page.screenshot("rapport-detail")
     assert page_errors(browser_page) == []

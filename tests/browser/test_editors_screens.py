@@ -13,6 +13,7 @@ import pytest
 from registrations.models import Occurrence, Registration
 from tests.browser.test_attendance import log_in, page_errors
 from tests.browser.test_registrations import browser_page  # noqa: F401 (a context that lets axe-core in)
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,15 +37,13 @@ def test_preview_registrations_walk_ins_and_report(browser_page):  # noqa: F811 
     assert page.locator(".registrations-counts li").count() >= 2
     person = Registration.objects.filter(status="confirmed", occurrence__end__gte=timezone.now()).first()
     page.get_by_label("Rechercher une personne, une organisation ou une activité").fill(person.last_name)
-    page.get_by_role("button", name="Filtrer").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
     assert person.email in page.locator("#found").inner_text()
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("inscriptions-recherche")
     page.get_by_label("Dates", exact=True).select_option("passees")
     page.get_by_label("Rechercher une personne, une organisation ou une activité").fill("")
-    page.get_by_role("button", name="Filtrer").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
     assert "periode=passees" in page.url and "Aucune date ne correspond" not in page.content()
 
     # A full date: the editor is asked before confirming someone from the waiting list.
@@ -56,14 +55,12 @@ def test_preview_registrations_walk_ins_and_report(browser_page):  # noqa: F811 
     )
     waiting = full.registrations.filter(status="waitlisted").order_by("waitlisted_at").first()
     browser_page.goto(f"/admin/inscriptions/{full.pk}/")
-    page.get_by_role("button", name="Confirmer en surnombre…").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Confirmer en surnombre…").first)
     assert f"Capacité : {full.capacity} places." in page.locator("#overbook-facts").inner_text()
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("inscriptions-surnombre")
     assert Registration.objects.get(pk=waiting.pk).status == "waitlisted"
-    page.get_by_role("button", name=re.compile("Confirmer en surnombre \\(")).click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name=re.compile("Confirmer en surnombre \\(")))
     assert "confirmé·e en surnombre" in page.content()
     assert Registration.objects.get(pk=waiting.pk).status == "confirmed"
 
@@ -75,8 +72,7 @@ def test_preview_registrations_walk_ins_and_report(browser_page):  # noqa: F811 
     page.locator("#id_walkin-last_name").fill("Surplace")
     page.locator("#id_walkin-email").fill("nina.surplace@exemple.fr")
     page.locator("#id_walkin-organisation").select_option(label="Ville de Nantes")
-    page.get_by_role("button", name="Ajouter et marquer présent·e").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Ajouter et marquer présent·e"))
     assert "ajouté·e sur place" in page.content()
     nina = Registration.objects.get(occurrence=ended, email="nina.surplace@exemple.fr")
     assert nina.organisation.name == "Ville de Nantes" and nina.attendances.count() == 1

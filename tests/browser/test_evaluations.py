@@ -16,6 +16,7 @@ from evaluations.models import Answer, Response, Survey
 from registrations.models import AttendanceStatus
 from tests.factories import StandardPageFactory
 from tests.factories.attendance import AttendanceFactory, OccurrenceFactory, RegistrationFactory
+from tests.utils import click_and_wait
 
 from .conftest import BrowserPage
 from .test_attendance import log_in, page_errors
@@ -78,8 +79,7 @@ def test_answer_from_the_email_on_a_phone_then_read_the_results(small_phone, bro
     page.locator(f"#id_q-{text}").fill("Des exemples concrets, merci !")
     small_phone.screenshot("evaluation-telephone")
     assert small_phone.accessibility_violations() == []
-    page.get_by_role("button", name="Envoyer mes réponses").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Envoyer mes réponses"))
     assert "Merci, vos réponses sont enregistrées." in page.content()
     small_phone.screenshot("evaluation-enregistree")
 
@@ -87,8 +87,7 @@ def test_answer_from_the_email_on_a_phone_then_read_the_results(small_phone, bro
     small_phone.goto(path)
     assert page.locator(f"input[name='q-{ratings[0]}'][value='4']").is_checked()
     page.locator(f"input[name='q-{ratings[0]}'][value='5']").check()
-    page.get_by_role("button", name="Mettre à jour mes réponses").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Mettre à jour mes réponses"))
     assert "Merci" in page.content()
     assert Response.objects.filter(registration=maelle).count() == 1
     assert Answer.objects.get(response__registration=maelle, question_id=ratings[0]).rating == 5

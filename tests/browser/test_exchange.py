@@ -14,6 +14,7 @@ import pytest
 
 from exchange.models import Answer, Preference, Question
 from tests.browser.conftest import BrowserPage
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,8 +38,7 @@ def log_in(browser_page, email):
     browser_page.goto("/compte/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill("reseco-demo-2026")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
 
 
 def test_question_asked_digested_answered_followed(new_page):
@@ -57,8 +57,7 @@ def test_question_asked_digested_answered_followed(new_page):
     assert rennes.page.locator(".card-list .card").count() == 4  # the demo's questions
     assert rennes.accessibility_violations() == []
     rennes.screenshot("entraide-liste")
-    rennes.page.get_by_role("link", name="Poser une question aux membres").click()
-    rennes.page.wait_for_load_state()
+    click_and_wait(rennes.page.get_by_role("link", name="Poser une question aux membres"))
     rennes.page.get_by_role("textbox", name=re.compile(r"^Question")).fill(
         "Repas végétariens : quel critère pour les cantines ?"
     )
@@ -67,8 +66,7 @@ def test_question_asked_digested_answered_followed(new_page):
     rennes.page.get_by_label("Précisions").fill("Nous voulons deux repas végétariens par semaine dans le marché.")
     assert rennes.accessibility_violations() == []
     rennes.screenshot("entraide-poser")
-    rennes.page.get_by_role("button", name="Publier ma question").click()
-    rennes.page.wait_for_load_state()
+    click_and_wait(rennes.page.get_by_role("button", name="Publier ma question"))
     question = Question.objects.get(title__startswith="Repas végétariens")
     assert rennes.page.url.endswith(f"/entraide/questions/{question.pk}/")
     assert "Votre question est publiée" in rennes.page.content()
@@ -88,20 +86,17 @@ def test_question_asked_digested_answered_followed(new_page):
     log_in(nantes, "membre@nantes.fr")
     nantes.goto(link)
     assert "Repas végétariens" in nantes.page.content()
-    nantes.page.get_by_role("button", name="Suivre cette question").click()
-    nantes.page.wait_for_load_state()
+    click_and_wait(nantes.page.get_by_role("button", name="Suivre cette question"))
     assert nantes.page.get_by_role("button", name="Ne plus suivre cette question").is_visible()
     mail.outbox.clear()
     nantes.page.get_by_label("Votre réponse").fill("Nous l'avons mis en condition d'exécution, avec un plan de menus.")
-    nantes.page.get_by_role("button", name="Publier ma réponse").click()
-    nantes.page.wait_for_load_state()
+    click_and_wait(nantes.page.get_by_role("button", name="Publier ma réponse"))
     answer = Answer.objects.get(question=question)
     assert [m.to for m in mail.outbox] == [["membre@rennes.fr"]]  # the author, never the writer
     assert "Nouvelle réponse" in mail.outbox[0].subject
 
     rennes.goto(f"/entraide/questions/{question.pk}/")
-    rennes.page.get_by_role("button", name="Cette réponse m'a aidé").click()
-    rennes.page.wait_for_load_state()
+    click_and_wait(rennes.page.get_by_role("button", name="Cette réponse m'a aidé"))
     assert "A aidé l'auteur de la question" in rennes.page.content()
     answer.refresh_from_db()
     assert answer.helpful

@@ -16,6 +16,7 @@ from tests.browser.test_registrations import (
     browser_page,  # noqa: F401 (a context that lets axe-core in)
     login,
 )
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,15 +31,13 @@ def test_propose_then_the_editor_publishes_then_members_see_it(browser_page):  #
     page.get_by_label(re.compile("Lot 1 : intitulé")).fill("Ramettes A4")
     deadline = timezone.localdate() + datetime.timedelta(days=40)
     page.get_by_label(re.compile("Fin de l'appel à manifestation")).fill(deadline.isoformat())
-    page.get_by_role("button", name="Transmettre à l'équipe du réseau").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Transmettre à l'équipe du réseau"))
     assert "Choisissez l'unité de besoin de ce lot." in page.content()  # the unit is required
     assert not JointPurchasePage.objects.filter(title="Papier recyclé 2027").exists()
     page.get_by_label(re.compile("Lot 1 : unité de besoin")).select_option("unites")
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("groupement-proposition")
-    page.get_by_role("button", name="Transmettre à l'équipe du réseau").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Transmettre à l'équipe du réseau"))
     assert "/compte/" in page.url and "en attente de relecture" in page.content()
     proposal = JointPurchasePage.objects.get(title="Papier recyclé 2027")
     assert not proposal.live and proposal.coordinator.name == "Ville de Nantes"
@@ -47,8 +46,7 @@ def test_propose_then_the_editor_publishes_then_members_see_it(browser_page):  #
     log_in(browser_page)  # the editor, in the admin
     browser_page.goto(f"/admin/pages/{proposal.pk}/edit/")
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
-    page.get_by_role("button", name="Approuver et Publier", exact=True).click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Approuver et Publier", exact=True))
     page.wait_for_url(re.compile(r"/admin/"))
     proposal.refresh_from_db()
     assert proposal.live and proposal.coordinator.name == "Ville de Nantes"

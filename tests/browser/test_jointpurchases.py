@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from jointpurchases import reminders
 from jointpurchases.models import JointPurchasePage, LotQuantity, Participation
 from tests.browser.test_registrations import login
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,8 +57,7 @@ def test_reminder_declare_change_and_coordinator_export(browser_page, mailoutbox
     assert page.get_by_role("heading", name=coffee.title).is_visible()
     page.get_by_label(re.compile("Café en grains")).fill("1\u00a0200,5")
     page.get_by_label(re.compile("Café moulu")).fill("")
-    page.get_by_role("button", name="Déclarer notre intérêt").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Déclarer notre intérêt"))
     assert "Les besoins de Ville de Nantes sont enregistrés" in page.content()
     participation = Participation.objects.get(purchase=coffee, organisation__name="Ville de Nantes")
     assert [
@@ -67,13 +67,11 @@ def test_reminder_declare_change_and_coordinator_export(browser_page, mailoutbox
     browser_page.screenshot("groupement-declaration")
 
     page.get_by_label(re.compile("Café en grains")).fill("-5")
-    page.get_by_role("button", name="Enregistrer les modifications").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Enregistrer les modifications"))
     assert "La quantité ne peut pas être négative." in page.content()
     page.get_by_label(re.compile("Café en grains")).fill("900")
     page.get_by_label(re.compile("Café moulu")).fill("2 000")
-    page.get_by_role("button", name="Enregistrer les modifications").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Enregistrer les modifications"))
     assert sorted(
         str(q) for q in LotQuantity.objects.filter(participation=participation).values_list("quantity", flat=True)
     ) == ["2000.00", "900.00"]

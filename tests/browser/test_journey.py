@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.utils import click_and_wait
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PUBLIC_PAGES = [
@@ -28,8 +30,7 @@ def test_member_journey(browser_page):
     assert "/compte/connexion/" in page.url
     page.get_by_label("Adresse électronique").fill("membre@nantes.fr")
     page.get_by_label("Mot de passe").fill("reseco-demo-2026")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
     assert page.url.endswith("/espace-membres/")
     assert page.locator("h1").inner_text() == "Espace membres"
     browser_page.screenshot("espace-membres")

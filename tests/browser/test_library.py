@@ -4,6 +4,7 @@ axe-clean pages, screenshots in var/screenshots."""
 import pytest
 
 from tests.browser.conftest import BrowserPage
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,8 +34,7 @@ def phone_page(browser, site_live):
 def log_in(page, email="membre@nantes.fr"):
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill("reseco-demo-2026")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
 
 
 def test_library_filters(browser_page):
@@ -42,21 +42,18 @@ def test_library_filters(browser_page):
     assert browser_page.goto("/ressources/").status == 200
     assert page.locator(".card-list .card").count() == 10  # minutes are for members only
     page.get_by_label("Type").select_option(label="Retour d'expérience")
-    page.get_by_role("button", name="Filtrer").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
     assert "type=exemple" in page.url
     titles = page.locator(".card-list .card .card__title").all_inner_texts()
     assert len(titles) == 3 and any("photocopie" in t or "reprographie" in t for t in titles)
     page.get_by_label("Secteur").select_option(label="Nettoyage et produits d'entretien")
-    page.get_by_role("button", name="Filtrer").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
     assert "secteur=nettoyage" in page.url and "type=exemple" in page.url
     assert page.locator(".card-list .card").count() == 1
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("bibliotheque-filtres")
 
-    page.locator(".card-list .card a").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.locator(".card-list .card a").first)
     assert "Rennes Métropole" in page.content()
     assert browser_page.accessibility_violations() == []
     assert browser_page.console_errors == []
@@ -78,15 +75,13 @@ def test_search_with_facets(browser_page):
     page = browser_page.page
     browser_page.goto("/recherche/")
     page.get_by_label("Rechercher sur le site").fill("restauration")
-    page.get_by_role("button", name="Rechercher").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Rechercher"))
     assert page.locator(".result-list mark").count() >= 1
     titles = page.locator(".result-list .card__title").all_inner_texts()
     assert any("restauration collective" in t.lower() for t in titles)
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("recherche")
-    page.locator(".facet-list a", has_text="Retour d'expérience").click()
-    page.wait_for_load_state()
+    click_and_wait(page.locator(".facet-list a", has_text="Retour d'expérience"))
     assert "type=exemple" in page.url
     assert page.locator(".result-list .card__title").count() == 1
     assert browser_page.console_errors == []
@@ -107,8 +102,7 @@ def test_member_asks_a_question(browser_page, tmp_path):
     attachment.write_bytes(b"%PDF-1.4\n% dossier de consultation\n")
     page.get_by_label("Pièces jointes").set_input_files(str(attachment))
     browser_page.screenshot("assistance-question")
-    page.get_by_role("button", name="Envoyer ma question").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Envoyer ma question"))
     assert "/assistance/questions/" in page.url
     assert "Quel volume d'heures" in page.content() and "dce.pdf" in page.content()
     assert browser_page.accessibility_violations() == []
@@ -128,8 +122,7 @@ def test_wrong_attachment_is_explained(browser_page, tmp_path):
     bad = tmp_path / "programme.exe"
     bad.write_bytes(b"MZ")
     page.get_by_label("Pièces jointes").set_input_files(str(bad))
-    page.get_by_role("button", name="Envoyer ma question").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Envoyer ma question"))
     assert "seuls les fichiers PDF, DOCX, ODT, XLSX, ODS le sont" in page.content()
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("assistance-erreur")
@@ -168,8 +161,7 @@ def test_visitor_is_told_of_members_only_minutes_and_logs_in(browser_page):
     assert "réservé" in notice.inner_text() and "0 ressource" in page.content()
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("bibliotheque-comptes-rendus-visiteur")
-    notice.locator("a").click()
-    page.wait_for_load_state()
+    click_and_wait(notice.locator("a"))
     log_in(page)
     assert page.url.endswith("/ressources/?type=compte-rendu")
     assert page.locator(".card-list .card").count() >= 1 and page.locator(".members-only").count() == 0

@@ -14,6 +14,7 @@ from newsletter.queries import recipients
 from tests.browser.test_attendance import log_in, page_errors
 from tests.browser.test_registrations import browser_page  # noqa: F401 (a context that lets axe-core in)
 from tests.newsletter.smtp import SMTPServer
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,8 +52,7 @@ def test_compose_preview_test_send_unsubscribe_and_subscribe(browser_page, smtp)
     page.keyboard.type("Merci à toutes les collectivités pour cette année de partage.")
     page.locator(".c-sf-add-button").last.click()
     page.get_by_role("option", name="Prochains rendez-vous").click()
-    page.get_by_role("button", name="Enregistrer le brouillon").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Enregistrer le brouillon"))
     issue = NewsletterIssuePage.objects.get(title="N° 14 – Les achats de fin d'année")
 
     # Preview as the e-mail, in the preview panel.
@@ -70,21 +70,18 @@ def test_compose_preview_test_send_unsubscribe_and_subscribe(browser_page, smtp)
 
     # Publish, then the sending screen: a test to oneself, then the real sending.
     page.locator("[data-w-dropdown-target=toggle]").last.click()
-    page.locator("button[name=action-publish]").click()
-    page.wait_for_load_state()
+    click_and_wait(page.locator("button[name=action-publish]"))
     issue.refresh_from_db()
     assert issue.live
     browser_page.goto(f"/admin/lettre/{issue.pk}/")
     assert browser_page.accessibility_violations() == []
-    page.get_by_role("button", name=re.compile("M'envoyer un exemplaire d'essai")).click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name=re.compile("M'envoyer un exemplaire d'essai")))
     _wait_for(lambda: smtp.recorder.count == 1, page)
     ((to, test_copy),) = smtp.recorder.parsed()
     assert to == ["editeur@reseco.fr"] and str(test_copy["Subject"]).strip().startswith("[Essai]")
 
     expected = set(recipients(issue))
-    page.get_by_role("button", name=re.compile("Envoyer \\(maintenant")).click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name=re.compile("Envoyer \\(maintenant")))
     _wait_for(lambda: smtp.recorder.count == 1 + len(expected), page)
     browser_page.goto(f"/admin/lettre/{issue.pk}/")
     assert f'data-sent="{len(expected)}"' in page.content() and "Envoi terminé" in page.content()
@@ -117,14 +114,14 @@ def test_compose_preview_test_send_unsubscribe_and_subscribe(browser_page, smtp)
     page.get_by_label("Adresse électronique").fill("nouvelle.lectrice@exemple.fr")
     page.get_by_label(re.compile("J'accepte de recevoir la lettre")).check()
     count = smtp.recorder.count
-    page.get_by_role("button", name="M'abonner").click()
+    click_and_wait(page.get_by_role("button", name="M'abonner"))
     assert "Vérifiez votre messagerie" in page.content()
     _wait_for(lambda: smtp.recorder.count == count + 1, page)
     (_to, confirmation) = smtp.recorder.parsed()[-1]
     link = re.search(r"https?://\S+", confirmation.get_body(preferencelist=("plain",)).get_content()).group(0)
     assert Subscriber.objects.get(email="nouvelle.lectrice@exemple.fr").status == SubscriberStatus.PENDING
     page.goto(link)
-    page.get_by_role("button", name="Je confirme mon abonnement").click()
+    click_and_wait(page.get_by_role("button", name="Je confirme mon abonnement"))
     assert "Abonnement confirmé" in page.content()
     assert Subscriber.objects.get(email="nouvelle.lectrice@exemple.fr").status == SubscriberStatus.ACTIVE
     assert page_errors(browser_page) == []

@@ -12,6 +12,7 @@ from tests.browser.test_attendance import log_in as log_in_admin
 from tests.browser.test_attendance import page_errors
 from tests.browser.test_trainings import _context, _log_in
 from tests.payments.stripe_fake import WEBHOOK_SECRET, FakeStripe
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MEMBER = "membre@rennes.fr"
@@ -58,14 +59,12 @@ def test_stripe_not_answering_gives_a_french_page_saying_to_try_again(browser_pa
     run = _paid_run(PAYER)
     _log_in(browser_page, PAYER)
     browser_page.goto(f"/payments/formation/{run.pk}/")
-    page.get_by_role("button", name="Payer").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Payer").first)
     assert page.get_by_role("heading", name="Service de paiement indisponible").is_visible()
     assert "Réessayez dans quelques minutes" in page.content()
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("paiement-service-indisponible")
-    page.get_by_role("link", name="Réessayer").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("link", name="Réessayer"))
     assert f"/payments/formation/{run.pk}/" in page.url
     assert [e for e in browser_page.console_errors if "status of 503" not in e] == []
 

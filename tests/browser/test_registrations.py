@@ -9,6 +9,7 @@ from members.audience import Audience
 from registrations.models import Occurrence, Registration
 from registrations.services import seats_left
 from tests.browser.conftest import BrowserPage
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,8 +41,7 @@ def login(browser_page, email):
     browser_page.goto("/compte/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill("reseco-demo-2026")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
 
 
 def test_member_registers_for_a_demo_event_and_sees_the_outcome(browser_page):
@@ -50,16 +50,14 @@ def test_member_registers_for_a_demo_event_and_sees_the_outcome(browser_page):
     occurrence = open_occurrence("membre@nantes.fr")
     site = Site.objects.get(is_default_site=True)
     browser_page.goto(occurrence.page.relative_url(site))
-    page.locator(f'a[href="/inscriptions/{occurrence.pk}/"]').first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.locator(f'a[href="/inscriptions/{occurrence.pk}/"]').first)
     assert page.url.endswith(f"/inscriptions/{occurrence.pk}/")
     body = page.content()
     assert "Sophie Le Goff" in body and "Ville de Nantes" in body and "membre@nantes.fr" in body
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("inscription-formulaire")
 
-    page.get_by_role("button", name="M'inscrire").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="M'inscrire"))
     assert page.locator("h1").inner_text() == "Votre inscription"
     assert "Inscription confirmée" in page.content()
     assert browser_page.accessibility_violations() == []
@@ -80,8 +78,7 @@ def test_member_registers_for_a_demo_event_and_sees_the_outcome(browser_page):
     )
     browser_page.goto(f"/inscriptions/{full.pk}/")
     assert "Complet" in page.content()
-    page.get_by_role("button", name="M'inscrire sur la liste d'attente").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="M'inscrire sur la liste d'attente"))
     assert "Liste d'attente : position 4" in page.locator("main").inner_text(), page.locator("main").inner_text()
     assert browser_page.accessibility_violations() == []
     browser_page.page.set_viewport_size({"width": 375, "height": 740})
@@ -101,8 +98,7 @@ def test_guest_form_and_supplier_application_are_accessible(browser_page):
     )
     if public is not None:
         browser_page.goto(f"/inscriptions/{public.pk}/")
-        page.get_by_role("button", name="M'inscrire").click()  # empty: French field errors, 400
-        page.wait_for_load_state()
+        click_and_wait(page.get_by_role("button", name="M'inscrire"))  # empty: French field errors, 400
         assert "Le formulaire contient des erreurs" in page.content()
         assert browser_page.accessibility_violations() == []
         browser_page.screenshot("inscription-invite-erreurs")
@@ -110,8 +106,7 @@ def test_guest_form_and_supplier_application_are_accessible(browser_page):
     assert meeting is not None, "la démo doit contenir une rencontre fournisseurs"
     browser_page.goto(f"/inscriptions/{meeting.pk}/candidature/")
     page.get_by_label("SIRET").fill("12345678901234")
-    page.get_by_role("button", name="Envoyer la candidature").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Envoyer la candidature"))
     assert "SIRET" in page.locator("#erreurs").inner_text()
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("candidature-fournisseur")
@@ -138,11 +133,9 @@ def test_visitor_on_a_members_only_date_logs_in_to_register(browser_page):
     assert notice.count() == 1 and "réservées aux membres" in notice.inner_text()
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("evenement-reserve-membres")
-    notice.get_by_role("link").click()
-    page.wait_for_load_state()
+    click_and_wait(notice.get_by_role("link"))
     page.get_by_label("Adresse électronique").fill("membre@nantes.fr")
     page.get_by_label("Mot de passe").fill("reseco-demo-2026")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
     assert page.url.endswith(occurrence.page.url)  # back on the event, whose dates now offer registration
     assert page.locator(f'a[href="/inscriptions/{occurrence.pk}/"]').count() + page.get_by_text("inscrit").count() >= 1

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from events.models import EventPage
 from registrations.models import Registration, RegistrationStatus
+from tests.utils import click_and_wait
 
 from .test_attendance import log_in, page_errors
 
@@ -37,8 +38,8 @@ def test_editor_confirms_moving_a_series_and_registrants_are_told(browser_page):
     start, end = page.locator("#id_start"), page.locator("#id_end")
     start.fill(start.input_value().replace("09:30", "10:00"))
     end.fill(end.input_value().replace("12:00", "12:30"))
-    page.evaluate("document.querySelector('button[name=\"action-publish\"]').click()")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('button[name=\"action-publish\"]').click()")
     page.get_by_text("Confirmer la publication").first.wait_for()
     impact = page.locator("#schedule-impact").inner_text()
     assert "dates déplacées" in impact and f"{len(told)} personne(s) prévenue(s)" in impact
@@ -48,8 +49,7 @@ def test_editor_confirms_moving_a_series_and_registrants_are_told(browser_page):
 
     mail.outbox.clear()
     page.get_by_label("Motif envoyé aux personnes inscrites (facultatif)").fill(REASON)
-    page.get_by_role("button", name="Confirmer et publier").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Confirmer et publier"))
     assert "Confirmer la publication" not in page.content()
 
     after = snapshot(meeting)

@@ -4,6 +4,8 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
+from tests.utils import click_and_wait
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Downloads, feeds and XML are not pages (Chromium styles its own XML viewer inline).
@@ -62,8 +64,7 @@ def test_member_pages_have_no_csp_violation(browser_page):
     browser_page.goto("/compte/connexion/")
     page.get_by_label("Adresse électronique").fill("membre@nantes.fr")
     page.get_by_label("Mot de passe").fill("reseco-demo-2026")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
     seen, violations = crawl(browser_page, ["/compte/", "/espace-membres/", "/agenda/", "/formations/"], limit=20)
     assert violations == {}
 
@@ -73,8 +74,7 @@ def test_editor_admin_and_preview_work_under_the_admin_policy(browser_page):
     browser_page.goto("/admin/login/")
     page.fill("input[name=username]", "editeur@reseco.fr")
     page.fill("input[name=password]", "reseco-demo-2026")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page.locator("button[type=submit]"))
     browser_page.console_errors.clear()
     browser_page.goto("/admin/pages/")
     page.wait_for_load_state("networkidle")

@@ -12,6 +12,7 @@ import pytest
 from members.models import Supplier, User
 from registrations.models import Registration
 from tests.browser.conftest import BrowserPage
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "reseco-demo-2026"
@@ -37,8 +38,7 @@ def site_login(browser_page, email):
     browser_page.goto("/compte/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
 
 
 def admin_login(browser_page, email="editeur@reseco.fr"):
@@ -46,8 +46,7 @@ def admin_login(browser_page, email="editeur@reseco.fr"):
     browser_page.goto("/admin/login/")
     page.locator("#id_username").fill(email)
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.locator("form button[type=submit]").first)
     assert "/admin/login/" not in page.url
 
 
@@ -58,16 +57,13 @@ def test_supplier_claims_its_company_an_editor_approves_it_edits_the_profile(con
     page = supplier.page
     site_login(supplier, contact.email)
     supplier.goto("/compte/")
-    page.get_by_role("link", name="Représenter mon entreprise").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("link", name="Représenter mon entreprise"))
     page.get_by_label("SIRET de l'entreprise").fill("123")
-    page.get_by_role("button", name="Demander à représenter cette entreprise").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Demander à représenter cette entreprise"))
     assert "SIRET" in page.locator("#erreurs").inner_text()  # a French error next to the field
     assert supplier.accessibility_violations() == []
     page.get_by_label("SIRET de l'entreprise").fill(company.siret)
-    page.get_by_role("button", name="Demander à représenter cette entreprise").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Demander à représenter cette entreprise"))
     assert "Un e-mail vous a été envoyé" in page.content()
     link = re.search(r"https?://\S+(/compte/entreprise/verifier/\S+/)", mail.outbox[-1].body).group(1)
     supplier.goto(link)
@@ -81,18 +77,15 @@ def test_supplier_claims_its_company_an_editor_approves_it_edits_the_profile(con
     editor.goto(f"/admin/reseau/revendications/{claim.pk}/decider/")
     assert "pas sur le domaine" in editor.page.content()  # the demo company has no website yet
     editor.page.get_by_label("Message à la personne (facultatif)").fill("Bienvenue.")
-    editor.page.get_by_role("button", name="Accepter").click()
-    editor.page.wait_for_load_state()
+    click_and_wait(editor.page.get_by_role("button", name="Accepter"))
     assert "Décision enregistrée" in editor.page.content()
     editor.screenshot("revendication-acceptee")
 
     supplier.goto("/compte/")
-    page.get_by_role("link", name="Mettre à jour la fiche de mon entreprise").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("link", name="Mettre à jour la fiche de mon entreprise"))
     page.get_by_label("Site web").fill("https://www.textiles-ouest.fr")
     page.get_by_label("Présentation").fill("Confection de vêtements de travail en fibres recyclées.")
-    page.get_by_role("button", name="Enregistrer la fiche").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Enregistrer la fiche"))
     assert "La fiche de votre entreprise est à jour" in page.content()
     company = Supplier.objects.get(pk=company.pk)
     assert company.website == "https://www.textiles-ouest.fr" and "fibres recyclées" in company.description
@@ -117,15 +110,13 @@ def test_member_cancels_from_my_account_after_reading_the_consequence(context_pa
     site_login(member, "membre@nantes.fr")
     member.goto("/compte/")
     title = registration.occurrence.page.title
-    page.get_by_role("link", name=f"Annuler mon inscription à « {title} »").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("link", name=f"Annuler mon inscription à « {title} »").first)
     assert "Ce que l'annulation entraîne" in page.content()
     registration.refresh_from_db()
     assert registration.status == "confirmed"  # the link only asks
     assert member.accessibility_violations() == []
     member.screenshot("annulation-mon-compte")
-    page.get_by_role("button", name="Oui, annuler mon inscription").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Oui, annuler mon inscription"))
     assert "Votre inscription est annulée" in page.content()
     registration.refresh_from_db()
     assert registration.status == "cancelled"
@@ -140,13 +131,11 @@ def test_editor_compares_an_application_with_the_stored_company(context_page):
     page = editor.page
     admin_login(editor)
     editor.goto(f"/admin/inscriptions/{submitted.registration.occurrence_id}/candidatures/")
-    page.get_by_role("link", name="Comparer avec la fiche enregistrée").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("link", name="Comparer avec la fiche enregistrée").first)
     assert submitted.website in page.content() and "Angers" in page.content()
     editor.screenshot("candidature-comparer")
     page.get_by_label("Reprendre : site web").check()
-    page.get_by_role("button", name="Reprendre les champs cochés").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Reprendre les champs cochés"))
     assert "Fiche de l'entreprise mise à jour" in page.content()
     stored.refresh_from_db()
     assert stored.website == submitted.website and stored.city != "Angers"  # only the ticked field

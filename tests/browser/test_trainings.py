@@ -3,6 +3,7 @@
 import pytest
 
 from tests.browser.conftest import BrowserPage
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,8 +42,7 @@ def _log_in(browser_page, email):
     browser_page.goto("/compte/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill("reseco-demo-2026")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
 
 
 def test_catalogue_and_training_page(browser_page):
@@ -57,8 +57,7 @@ def test_catalogue_and_training_page(browser_page):
     browser_page.screenshot("formations-catalogue")
 
     page.get_by_label("Format").select_option("online")
-    page.get_by_role("button", name="Filtrer").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
     assert page.locator(".card-list > li.card").count() == 1
     assert "Webinaires" in page.locator(".card-list").inner_text()
 
@@ -75,8 +74,7 @@ def test_non_member_pays_by_invoice(browser_page):
     page = browser_page.page
     _log_in(browser_page, "ancien@cholet.fr")
     browser_page.goto("/formations/clauses-sociales/")
-    page.locator(".training__runs a[href*='/payments/formation/']").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.locator(".training__runs a[href*='/payments/formation/']").first)
     assert "/payments/formation/" in page.url
     assert "tarif non-membre" in page.content()
     assert "360,00 €" in page.content()  # 300 € HT + 20 % VAT
@@ -89,14 +87,12 @@ def test_non_member_pays_by_invoice(browser_page):
     page.get_by_label("SIRET de l'entité facturée").fill("12345678901234")
     page.get_by_label("Adresse de facturation").fill("Hôtel de ville\n49300 Cholet")
     page.get_by_label("Numéro de bon de commande").fill("BC-CHOLET-12")
-    page.get_by_role("button", name="M'inscrire et recevoir la facture").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="M'inscrire et recevoir la facture"))
     assert "sa clé de contrôle ne correspond pas" in page.content()
     browser_page.screenshot("formation-paiement-erreur")
 
     page.get_by_label("SIRET de l'entité facturée").fill("214 900 995 00017")
-    page.get_by_role("button", name="M'inscrire et recevoir la facture").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="M'inscrire et recevoir la facture"))
     assert "/payments/paiement/" in page.url
     assert "Inscription confirmée" in page.content()
     assert "Télécharger la facture FA-" in page.content()

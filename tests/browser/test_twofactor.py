@@ -8,6 +8,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from members.demo import DEMO_PASSWORD
+from tests.utils import click_and_wait
 from twofactor.services import secret
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,8 +23,7 @@ def sign_in(page, base_url):
     page.goto(base_url + "/admin/login/?next=/admin/")
     page.locator("#id_username").fill("editeur@reseco.fr")
     page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page.locator("form button[type=submit]").first)
 
 
 def app_code(key_b32, drift=0):
@@ -41,7 +41,7 @@ def test_editor_enrols_then_signs_in_with_the_app(browser_page, required):
     assert browser_page.accessibility_violations() == []
 
     page.locator("#id_token").fill("123 456" if app_code(key) != "123456" else "654321")
-    page.locator("form button[type=submit]").click()
+    click_and_wait(page.locator("form button[type=submit]"))
     assert "Ce code ne correspond pas" in page.locator("[role=alert]").inner_text()
 
     page.wait_for_timeout(1100)  # django-otp makes the next try wait a second after a failure
@@ -50,8 +50,7 @@ def test_editor_enrols_then_signs_in_with_the_app(browser_page, required):
     page.wait_for_selector("[data-twofactor-codes]")
     codes = page.locator("[data-twofactor-codes] code").all_inner_texts()
     assert len(codes) == 10
-    page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("link", name="J'ai noté mes codes, continuer"))
     assert page.url == base + "/admin/"
 
     # A new session asks for the code; the next step of the app (a code already used is refused).
@@ -60,7 +59,6 @@ def test_editor_enrols_then_signs_in_with_the_app(browser_page, required):
     assert "/admin/double-authentification/?next=" in page.url
     assert page.locator("main h1").first.inner_text() == "Double authentification"
     page.locator("#id_token").fill(app_code(key, drift=1))
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    click_and_wait(page.locator("form button[type=submit]"))
     assert page.url == base + "/admin/"
     assert secret(TOTPDevice.objects.get(user__email="editeur@reseco.fr", confirmed=True)) == key

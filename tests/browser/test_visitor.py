@@ -7,6 +7,7 @@ import pytest
 from members.audience import Audience
 from members.validators import with_luhn_key
 from registrations.models import Occurrence
+from tests.utils import click_and_wait
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,8 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_site_map_legal_pages_diet_notice_and_application(browser_page):
     page = browser_page.page
     browser_page.goto("/")
-    page.locator("footer").get_by_role("link", name="Plan du site").click()
-    page.wait_for_load_state()
+    click_and_wait(page.locator("footer").get_by_role("link", name="Plan du site"))
     assert page.url.endswith("/plan-du-site/") and page.locator("h1").inner_text() == "Plan du site"
     site_map = page.locator(".site-map")
     for title in ("Agenda", "Groupes de travail", "Textiles", "Mentions légales", "Données personnelles"):
@@ -24,8 +24,7 @@ def test_site_map_legal_pages_diet_notice_and_application(browser_page):
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("plan-du-site")
 
-    site_map.get_by_role("link", name="Déclaration d'accessibilité").click()
-    page.wait_for_load_state()
+    click_and_wait(site_map.get_by_role("link", name="Déclaration d'accessibilité"))
     assert "partiellement conforme" in page.content() and page.get_by_role("heading", name="Voies de recours").count()
     assert browser_page.accessibility_violations() == []
     browser_page.screenshot("declaration-accessibilite")
@@ -45,8 +44,7 @@ def test_site_map_legal_pages_diet_notice_and_application(browser_page):
     diet = page.get_by_label("Régime alimentaire ou allergies")
     notice = page.locator(f"#{diet.get_attribute('aria-describedby')}")
     assert "uniquement à prévoir les repas" in notice.inner_text()
-    notice.get_by_role("link", name="Vos données personnelles").click()
-    page.wait_for_load_state()
+    click_and_wait(notice.get_by_role("link", name="Vos données personnelles"))
     assert page.url.endswith("/donnees-personnelles/")
     assert page.get_by_role("heading", name="Régimes alimentaires et allergies").count() == 1
     browser_page.screenshot("donnees-personnelles")
@@ -63,8 +61,7 @@ def test_site_map_legal_pages_diet_notice_and_application(browser_page):
         "q_environment": "Coton recyclé.",
     }.items():
         page.locator(f"#id_{field}").fill(value)
-    page.get_by_role("button", name="Envoyer la candidature").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("button", name="Envoyer la candidature"))
     assert page.url.endswith("/candidature-recue/")
     assert "confirmez-la par le lien de l'e-mail" in page.content()
     assert browser_page.accessibility_violations() == []

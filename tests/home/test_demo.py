@@ -112,3 +112,27 @@ def test_demo_is_searchable_when_load_demo_ends_and_a_second_start_skips_it(home
     assert time.monotonic() - started < 5
     assert "déjà chargé" in out.getvalue() and "groupes de travail" not in out.getvalue()
     assert _row_counts() == first
+
+
+def _missing_files():
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    files = [*get_image_model().objects.all(), *get_document_model().objects.all()]
+    assert files, "the demo has images and documents"
+    return [item.file.name for item in files if not item.file.storage.exists(item.file.name)]
+
+
+@pytest.mark.django_db
+def test_each_restore_of_the_demo_brings_its_files(demo_site, demo_snapshot):
+    """xdist's workers share one dump of the demo but each has its own MEDIA_ROOT: a restored
+    image row without its file renders as /media/not-found/. A test that deletes a file (as an
+    erasure does) must not take it from the next test either."""
+    from wagtail.images import get_image_model
+
+    assert _missing_files() == []
+    image = get_image_model().objects.first()
+    image.file.storage.delete(image.file.name)
+    assert _missing_files() == [image.file.name]
+    demo_snapshot.restore_in_transaction()
+    assert _missing_files() == []
