@@ -243,3 +243,14 @@ def click_and_wait(locator):
     see the old page or an empty document, and ``wait_for_load_state`` may answer for the old one."""
     with locator.page.expect_navigation():
         locator.click()
+
+
+def type_rich_text(page, text):
+    """Type ``text`` into the focused rich-text field of the Wagtail editor and wait until it holds
+    it: Draftail copies what is typed into its hidden input a quarter of a second later, and a
+    form sent before that saves the field empty."""
+    page.keyboard.type(text)
+    page.wait_for_function(
+        "text => [...document.querySelectorAll('input[type=hidden]')].some(i => i.value.includes(text))",
+        arg=text,
+    )

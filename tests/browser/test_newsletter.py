@@ -14,7 +14,7 @@ from newsletter.queries import recipients
 from tests.browser.test_attendance import log_in, page_errors
 from tests.browser.test_registrations import browser_page  # noqa: F401 (a context that lets axe-core in)
 from tests.newsletter.smtp import SMTPServer
-from tests.utils import click_and_wait
+from tests.utils import click_and_wait, type_rich_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,7 +49,7 @@ def test_compose_preview_test_send_unsubscribe_and_subscribe(browser_page, smtp)
     page.locator(".c-sf-add-button").first.click()
     page.get_by_role("option", name="Éditorial ou texte").click()
     page.locator("[contenteditable=true]").first.click()
-    page.keyboard.type("Merci à toutes les collectivités pour cette année de partage.")
+    type_rich_text(page, "Merci à toutes les collectivités pour cette année de partage.")
     page.locator(".c-sf-add-button").last.click()
     page.get_by_role("option", name="Prochains rendez-vous").click()
     click_and_wait(page.get_by_role("button", name="Enregistrer le brouillon"))
