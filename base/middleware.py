@@ -84,7 +84,7 @@ class RejectNullBytesMiddleware:
 
 
 # The response attributes through which a view (django-csp's decorators) changes the policy.
-_PER_RESPONSE_POLICY = tuple(
+_PER_RESPONSE_POLICY = frozenset(
     f"_csp_{name}{suffix}" for name in ("config", "update", "replace", "exempt") for suffix in ("", "_ro")
 )
 
@@ -93,14 +93,17 @@ class SettledPolicyCSPMiddleware(CSPMiddleware):
     """django-csp's middleware builds the policy from the settings on every response, which was a
     fifth of the trivial view's cost. Our views never change it (no decorator, no nonce): the
     header is built once per settings object and reused; a response that does carry a change (or
-    a nonce) still goes through django-csp's own path."""
+    a nonce) still goes through django-csp's own path. Called directly, without
+    MiddlewareMixin's dispatch: the stack runs for every request, cached ones included."""
 
     _built = (None, None, None)  # (policy setting, report-only setting, headers)
 
+    def __call__(self, request):
+        self.process_request(request)
+        return self.process_response(request, self.get_response(request))
+
     def process_response(self, request, response):
-        if getattr(request, "_csp_nonce", None) is not None or any(
-            hasattr(response, name) for name in _PER_RESPONSE_POLICY
-        ):
+        if getattr(request, "_csp_nonce", None) is not None or not _PER_RESPONSE_POLICY.isdisjoint(response.__dict__):
             return super().process_response(request, response)
         if response.status_code in (500, 404) and settings.DEBUG:
             return response

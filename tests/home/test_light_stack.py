@@ -14,7 +14,7 @@ from wagtail.models import Site
 
 import pytest
 
-from base.middleware import LazyMessageMiddleware
+from base.middleware import LazyMessageMiddleware, SettledPolicyCSPMiddleware
 from tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,26 @@ def test_policy_header_is_django_csp_s_and_follows_the_settings(client, home_pag
     changed["DIRECTIVES"] = {**changed["DIRECTIVES"], "img-src": ["'self'", "https://tuiles.example.org"]}
     settings.CONTENT_SECURITY_POLICY = changed
     assert "https://tuiles.example.org" in client.get("/?autre=1")["Content-Security-Policy"]
+
+
+def test_a_view_that_changes_its_policy_still_gets_its_own():
+    """The settled header is for responses that ask nothing: one that carries django-csp's
+    per-response change (its decorators) goes through django-csp's own path."""
+    from csp.decorators import csp_exempt, csp_update
+
+    @csp_update({"img-src": ["https://tuiles.example.org"]})
+    def with_tiles(request):
+        return HttpResponse("ok")
+
+    @csp_exempt()
+    def exempt(request):
+        return HttpResponse("ok")
+
+    plain = SettledPolicyCSPMiddleware(lambda request: HttpResponse("ok"))(RequestFactory().get("/"))
+    changed = SettledPolicyCSPMiddleware(with_tiles)(RequestFactory().get("/"))
+    assert "https://tuiles.example.org" in changed["Content-Security-Policy"]
+    assert "https://tuiles.example.org" not in plain["Content-Security-Policy"]
+    assert "Content-Security-Policy" not in SettledPolicyCSPMiddleware(exempt)(RequestFactory().get("/"))
 
 
 def test_admin_keeps_its_own_policy(client, home_page):
