@@ -123,6 +123,7 @@ def _missing_files():
     return [item.file.name for item in files if not item.file.storage.exists(item.file.name)]
 
 
+@pytest.mark.postgres  # the shared dump is PostgreSQL's; SQLite loads the demo again each time
 @pytest.mark.django_db
 def test_each_restore_of_the_demo_brings_its_files(demo_site, demo_snapshot):
     """xdist's workers share one dump of the demo but each has its own MEDIA_ROOT: a restored
