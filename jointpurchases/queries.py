@@ -2,6 +2,7 @@
 number of SQL queries whatever the number of purchases or participants."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -116,6 +117,12 @@ class RemovedLot:
         return ""
 
 
+def _quantity(value):
+    """A sum at the quantities' own scale (PostgreSQL's numeric keeps it; SQLite's sum drops it)."""
+    places = LotQuantity._meta.get_field("quantity").decimal_places
+    return Decimal(str(value or 0)).quantize(Decimal(1).scaleb(-places))
+
+
 def coordinator_table(purchase):
     """Members, their status and quantities per lot, with totals per lot (SQL sums): five queries
     whatever the number of participants."""
@@ -131,7 +138,7 @@ def coordinator_table(purchase):
     removed = sorted({key for _pid, key in values if key not in known}, key=str)
     columns = lots + [RemovedLot(key) for key in removed]
     sums = {
-        row["lot_key"]: (row["total"], row["bodies"])
+        row["lot_key"]: (_quantity(row["total"]), row["bodies"])
         for row in quantities.exclude(participation__status=ParticipationStatus.WITHDRAWN)
         .values("lot_key")
         .annotate(total=Sum("quantity"), bodies=Count("participation", filter=Q(quantity__gt=0)))
@@ -143,7 +150,7 @@ def coordinator_table(purchase):
     return Table(
         lots=columns,
         rows=[TableRow(p, [values.get((p.pk, lot.key)) for lot in columns]) for p in participations],
-        totals=[sums.get(lot.key, (0, 0)) for lot in columns],
+        totals=[sums.get(lot.key, (_quantity(0), 0)) for lot in columns],
         status_counts=status_counts,
     )
 

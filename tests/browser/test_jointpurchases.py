@@ -35,6 +35,7 @@ def browser_page(browser, site_live):
 
 def test_reminder_declare_change_and_coordinator_export(browser_page, mailoutbox):
     coffee = JointPurchasePage.objects.get(slug="cafe-equitable-angers")
+    mailoutbox.clear()  # what loading the demo sent (on SQLite it is loaded inside the test)
     # Two days before the call closes, an editor confirms the list of the bodies that have not
     # answered, and they are reminded (the periodic job, run twice, sends nothing more).
     with time_machine.travel(coffee.interest_deadline - datetime.timedelta(days=2)):

@@ -123,6 +123,7 @@ def test_the_qr_code_uses_a_fixed_mask_and_keeps_segnos_modules():
     )
 
 
+@pytest.mark.postgres  # psycopg's server-side binding
 def test_lock_with_server_side_binding_sends_two_statements(monkeypatch):
     """Server-side binding refuses two statements in one: the timeout and the lock go apart."""
     occurrence = OccurrenceFactory(capacity=4)

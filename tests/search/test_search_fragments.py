@@ -124,6 +124,7 @@ def _all_counts(client, member):
     return counts
 
 
+@pytest.mark.postgres  # the counts of production's search backend (the SQLite fallback is not measured)
 def test_a_search_costs_the_same_queries_from_20_to_1000_events(client, library):
     agenda = EventIndexPageFactory(parent=library["home"])
     GuidePageFactory(parent=library["index"], title="Guide des rencontres")
