@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 
 from payments import stripe_gateway
-from payments.models import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
+from payments.models import PaymentMethod, PaymentStatus, Refund, RefundStatus
 from tests.browser.test_attendance import log_in as log_in_admin
 from tests.browser.test_attendance import page_errors
 from tests.browser.test_trainings import _context, _log_in
+from tests.factories.payments import PaymentFactory
 from tests.payments.stripe_fake import WEBHOOK_SECRET, FakeStripe
 from tests.utils import click_and_wait
 
@@ -80,17 +81,8 @@ def _failed_refund(email):
         email=email,
         status=RegistrationStatus.CANCELLED,
     )
-    payment = Payment.objects.create(
-        registration=registration,
-        method=PaymentMethod.CARD,
-        status=PaymentStatus.PAID,
-        price_category="member",
-        description="Formation",
-        amount_ht=Decimal("300"),
-        vat_rate=Decimal("20"),
-        vat_amount=Decimal("60"),
-        amount=Decimal("360"),
-        stripe_payment_intent="pi_test",
+    payment = PaymentFactory(
+        registration=registration, method=PaymentMethod.CARD, status=PaymentStatus.PAID, stripe_payment_intent="pi_test"
     )
     return Refund.objects.create(
         payment=payment, amount=Decimal("360"), reason="annulation", status=RefundStatus.FAILED, note="Carte expirée"

@@ -4,7 +4,6 @@ invoice, a waiting-list position moved by someone else) shows at once, the CSRF 
 browser's own, and a visit costs a fixed number of queries (three once the sections are cached)."""
 
 import datetime
-from decimal import Decimal
 
 from django.db import connection
 from django.test import Client
@@ -22,11 +21,11 @@ from helpdesk.models import Question
 from members.account import CSRF_PLACEHOLDER
 from newsletter.models import SubscriberStatus
 from payments.invoicing import issue_invoice
-from payments.models import Payment
 from registrations import services
 from registrations.models import Registration, RegistrationStatus
 from tests.factories import MemberFactory, StandardPageFactory
 from tests.factories.newsletter import SubscriberFactory
+from tests.factories.payments import PaymentFactory
 from tests.factories.registrations import OccurrenceFactory, RegistrationFactory, ensure_page_tree
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("home_page", "pages_cache")]
@@ -45,17 +44,7 @@ def _register(user, title, **fields):
 
 
 def _invoice(registration):
-    payment = Payment.objects.create(
-        registration=registration,
-        method="invoice",
-        price_category="member",
-        description="Formation",
-        amount_ht=Decimal("100.00"),
-        vat_rate=Decimal("20.00"),
-        vat_amount=Decimal("20.00"),
-        amount=Decimal("120.00"),
-        billing_entity="Ville",
-    )
+    payment = PaymentFactory(registration=registration, billing_entity="Ville")
     return issue_invoice(payment, notify=False)
 
 

@@ -10,11 +10,12 @@ import pytest
 from events.models import CalendarToken
 from helpdesk.models import Attachment, Message
 from payments.invoicing import issue_credit_note, issue_invoice
-from payments.models import Payment, PaymentStatus
+from payments.models import PaymentStatus
 from registrations.models import AttendanceStatus, RegistrationChange, RegistrationStatus
 from tests.factories import EditorFactory, MemberFactory, StandardPageFactory
 from tests.factories.attendance import AttendanceFactory, OccurrenceFactory, RegistrationFactory, paris
 from tests.factories.library import QuestionFactory
+from tests.factories.payments import PaymentFactory
 from tests.reports.conftest import known_year  # noqa: F401  (the report's known year, reused)
 
 EMAIL = "claude.dupont@nantes.fr"
@@ -63,16 +64,10 @@ def person(home_page):
         message=message, file=ContentFile(b"x", name="cctp-dupont.pdf"), name="cctp-dupont.pdf", size=1
     )
     Message.objects.create(question=question, from_staff=True, body="Bonjour Claude, voici notre réponse.")
-    payment = Payment.objects.create(
+    payment = PaymentFactory(
         registration=confirmed,
-        method="invoice",
         status=PaymentStatus.PAID,
-        price_category="member",
         description="Formation textiles",
-        amount_ht=Decimal("300"),
-        vat_rate=Decimal("20"),
-        vat_amount=Decimal("60"),
-        amount=Decimal("360"),
         billing_entity="Ville de Nantes",
         paid_at=paris(2025, 3, 1),
     )

@@ -18,7 +18,6 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -31,11 +30,12 @@ from django.utils import timezone
 import pytest
 import requests
 
-from payments.models import Invoice, Payment, StripeEvent
+from payments.models import Invoice, StripeEvent
 from registrations.models import Registration, RegistrationChange
 from registrations.models import RegistrationStatus as S
 from registrations.services import waitlist_positions
 from tests.factories import MemberFactory
+from tests.factories.payments import PaymentFactory
 from tests.factories.registrations import OccurrenceFactory
 from tests.payments.stripe_fake import WEBHOOK_SECRET, event, signature_header
 
@@ -213,11 +213,7 @@ def test_the_same_webhook_event_delivered_to_both_processes_is_fulfilled_once(se
         occurrence=occurrence, first_name="Camille", last_name="Durand", email="camille@exemple.fr",
         status=S.PENDING_PAYMENT, hold_expires_at=timezone.now() + datetime.timedelta(minutes=31),
     )  # fmt: skip
-    payment = Payment.objects.create(
-        registration=registration, method="card", price_category="member", description="Formation",
-        amount_ht=Decimal("300"), vat_rate=Decimal("20"), vat_amount=Decimal("60"), amount=Decimal("360"),
-        stripe_session_id="cs_two_processes",
-    )  # fmt: skip
+    payment = PaymentFactory(registration=registration, method="card", stripe_session_id="cs_two_processes")
     session = {
         "id": "cs_two_processes", "object": "checkout.session", "status": "complete",
         "payment_status": "paid", "amount_total": 36000, "payment_intent": "pi_two_processes",
