@@ -31,6 +31,8 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=postgres_only)
         items[:] = [item for item in items if not item.get_closest_marker("postgres")]
         config._postgres_deselected = len(postgres_only)
+        if hasattr(config, "workeroutput"):  # a pytest-xdist worker: tell the controller
+            config.workeroutput["postgres_deselected"] = len(postgres_only)
 
 
 def pytest_make_parametrize_id(config, val, argname):
@@ -39,6 +41,13 @@ def pytest_make_parametrize_id(config, val, argname):
     if isinstance(val, str) and len(val) > 40:
         return f"{argname}-{len(val)}-chars"
     return None
+
+
+def pytest_testnodedown(node, error):
+    """Under pytest-xdist the workers collect and leave the tests out: the controller, which
+    prints the summary, learns their count from them (each collects the whole suite)."""
+    count = getattr(node, "workeroutput", {}).get("postgres_deselected", 0)
+    node.config._postgres_deselected = max(getattr(node.config, "_postgres_deselected", 0), count)
 
 
 def pytest_terminal_summary(terminalreporter, config):
