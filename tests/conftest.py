@@ -43,6 +43,7 @@ def pytest_make_parametrize_id(config, val, argname):
     return None
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook; some runs go without xdist
 def pytest_testnodedown(node, error):
     """Under pytest-xdist the workers collect and leave the tests out: the controller, which
     prints the summary, learns their count from them (each collects the whole suite)."""
